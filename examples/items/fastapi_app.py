@@ -1,0 +1,46 @@
+"""The FastAPI twin of this example: the oracle for its answers.
+
+Run it with `uvicorn fastapi_app:app` (pip install fastapi uvicorn) and send
+both the same requests: status and body must be the same.
+"""
+
+from typing import Optional
+
+from fastapi import Depends, FastAPI, Path, Query
+from pydantic import BaseModel, Field
+
+app = FastAPI(title="Items", version="0.1.0")
+
+
+class Item(BaseModel):
+    name: str
+    price: float
+    tags: list[str] = Field(default_factory=list)
+
+
+CATALOG = [
+    Item(name="hammer", price=9.5),
+    Item(name="saw", price=14.0),
+    Item(name="drill", price=89.9),
+]
+
+
+class Pagination:
+    def __init__(self, skip: int = 0, limit: int = 10):
+        self.skip = skip
+        self.limit = limit
+
+
+@app.get("/items")
+def list_items(page: Pagination = Depends()) -> list[Item]:
+    return CATALOG[page.skip : page.skip + page.limit]
+
+
+@app.get("/items/{item_id}")
+def read_item(item_id: int, q: Optional[str] = Query(None)):
+    return {"id": item_id, "q": q}
+
+
+@app.post("/items", status_code=201)
+def create_item(item: Item) -> Item:
+    return item

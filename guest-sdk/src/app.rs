@@ -1,0 +1,201 @@
+//! [`App`]: the routes, state and settings of one component.
+
+use std::any::{Any, TypeId};
+use std::panic::{self, AssertUnwindSafe};
+
+use http::header::{ALLOW, HeaderValue};
+use http::{Method, StatusCode};
+
+use crate::context::{Override, Request, RequestContext, Shared};
+use crate::error::HttpError;
+use crate::openapi::{self, ApiInfo};
+use crate::response::{IntoResponse, Response};
+use crate::route::{IntoRoutes, Route};
+use crate::routing::{Match, Router};
+use crate::validation::ParamSet;
+
+/// The largest request body an app accepts unless it sets another limit: 1 MiB.
+pub const DEFAULT_MAX_BODY_SIZE: usize = 1024 * 1024;
+
+/// A web app: its routes, shared state and settings.
+///
+/// Build it once, export it with [`export!`](crate::export) to make a
+/// component, and test it with [`TestClient`](crate::testing::TestClient).
+///
+/// ```
+/// use wafer::{get, App, Json};
+/// use serde_json::{json, Value};
+///
+/// /// Say hello.
+/// #[get("/hello")]
+/// fn hello() -> Json<Value> {
+///     Json(json!({"message": "hello"}))
+/// }
+///
+/// let app = App::new().title("Greeter").version("1.0.0").route(hello);
+/// ```
+///
+/// # Panics
+///
+/// Registering a route whose path template is invalid, or a method and path
+/// twice, panics with a message naming the route: that is a mistake in the
+/// app's code, best found by its first test.
+pub struct App {
+    router: Router,
+    routes: Vec<Box<dyn Route>>,
+    shared: Shared,
+    max_body_size: usize,
+    info: ApiInfo,
+    openapi_path: Option<String>,
+}
+
+impl Default for App {
+    fn default() -> Self {
+        App::new()
+    }
+}
+
+impl App {
+    /// An app with no routes.
+    pub fn new() -> Self {
+        App {
+            router: Router::default(),
+            routes: Vec::new(),
+            shared: Shared::default(),
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
+            info: ApiInfo::default(),
+            openapi_path: None,
+        }
+    }
+
+    /// Adds a route made by `#[get]`, `#[post]`, ...
+    pub fn route(mut self, route: impl Route + 'static) -> Self {
+        self.add(Box::new(route));
+        self
+    }
+
+    /// Adds several routes: `App::new().routes((list_items, read_item, create_item))`.
+    pub fn routes(mut self, routes: impl IntoRoutes) -> Self {
+        for route in routes.into_routes() {
+            self.add(route);
+        }
+        self
+    }
+
+    fn add(&mut self, route: Box<dyn Route>) {
+        let info = route.info();
+        if let Err(error) = self.router.add(info.method.clone(), info.path) {
+            panic!("cannot add route `{}`: {error}", info.name);
+        }
+        self.routes.push(route);
+    }
+
+    /// Registers a value that handlers receive with [`State<T>`](crate::State),
+    /// one per type.
+    pub fn state<T: 'static>(mut self, value: T) -> Self {
+        self.shared
+            .state
+            .insert(TypeId::of::<T>(), Box::new(value) as Box<dyn Any>);
+        self
+    }
+
+    /// The largest request body accepted, in bytes; larger ones are answered
+    /// with 413. Default: [`DEFAULT_MAX_BODY_SIZE`].
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// The largest request body accepted, in bytes.
+    pub fn body_limit(&self) -> usize {
+        self.max_body_size
+    }
+
+    /// The API's title in its OpenAPI document.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.info.title = title.into();
+        self
+    }
+
+    /// The API's version in its OpenAPI document.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.info.version = version.into();
+        self
+    }
+
+    /// The API's description in its OpenAPI document.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.info.description = Some(description.into());
+        self
+    }
+
+    /// Also serves the OpenAPI document over HTTP at `path` (for example
+    /// `/openapi.json`). Off by default: the Wafer host reads the document
+    /// through the component's `wafer:app/metadata` export instead, but hosts
+    /// that know nothing of Wafer never call that.
+    pub fn serve_openapi(mut self, path: impl Into<String>) -> Self {
+        self.openapi_path = Some(path.into());
+        self
+    }
+
+    /// The app's OpenAPI 3.1 document.
+    pub fn openapi(&self) -> utoipa::openapi::OpenApi {
+        openapi::document(&self.info, self.routes.iter().map(|route| route.info()))
+    }
+
+    /// The app's OpenAPI 3.1 document as JSON.
+    pub fn openapi_json(&self) -> String {
+        self.openapi().to_json().unwrap_or_else(|error| {
+            crate::log::error(format_args!(
+                "cannot serialize the OpenAPI document: {error}"
+            ));
+            "{}".to_owned()
+        })
+    }
+
+    pub(crate) fn override_dependency(&mut self, type_id: TypeId, replacement: Override) {
+        self.shared.overrides.insert(type_id, replacement);
+    }
+
+    /// Answers one request: routing, extraction, the handler, and every error
+    /// response on the way. A handler that panics gives a 500 (where the target
+    /// can unwind; on `wasm32` the export layer answers instead).
+    pub fn handle(&self, request: Request) -> Response {
+        let response = panic::catch_unwind(AssertUnwindSafe(|| self.dispatch(&request)))
+            .unwrap_or_else(|_| {
+                HttpError::from_status(StatusCode::INTERNAL_SERVER_ERROR).into_response()
+            });
+        response.finish()
+    }
+
+    fn dispatch(&self, request: &Request) -> Response {
+        if request.body().len() > self.max_body_size {
+            return HttpError::from_status(StatusCode::PAYLOAD_TOO_LARGE).into_response();
+        }
+        let path = request.uri().path();
+        if request.method() == Method::GET && self.openapi_path.as_deref() == Some(path) {
+            return Response::new(self.openapi_json())
+                .with_header(http::header::CONTENT_TYPE, "application/json");
+        }
+        match self.router.find(request.method(), path) {
+            Match::Found { route, params } => {
+                let mut path_params = ParamSet::new("path");
+                for (name, value) in params {
+                    path_params.push(name, value);
+                }
+                let cx = RequestContext::new(request, path_params, &self.shared);
+                self.routes[route].call(&cx)
+            }
+            Match::MethodNotAllowed { allow } => {
+                let allow: Vec<&str> = allow.iter().map(Method::as_str).collect();
+                let mut response =
+                    HttpError::from_status(StatusCode::METHOD_NOT_ALLOWED).into_response();
+                if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {
+                    response.headers_mut().insert(ALLOW, value);
+                }
+                response
+            }
+            Match::NotFound => HttpError::from_status(StatusCode::NOT_FOUND).into_response(),
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! [`RequestContext`]: what extractors read a request from.
+
+use std::any::{Any, TypeId};
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
+use http::{HeaderMap, Method, Uri};
+
+use crate::extract::{Argument, FromRequest, Rejection};
+use crate::validation::ParamSet;
+
+/// A request as handlers receive it: `http::Request` with the whole body.
+pub type Request = http::Request<Vec<u8>>;
+
+/// An override of an extractor, registered by type (see
+/// [`TestClient::override_dependency`](crate::testing::TestClient::override_dependency)).
+pub(crate) type Override = Box<dyn Fn(&RequestContext<'_>) -> Result<Box<dyn Any>, Rejection>>;
+
+/// App-wide values extractors can reach: state and dependency overrides.
+#[derive(Default)]
+pub(crate) struct Shared {
+    pub(crate) state: HashMap<TypeId, Box<dyn Any>>,
+    pub(crate) overrides: HashMap<TypeId, Override>,
+}
+
+/// One request on its way to a handler: the request itself, the path
+/// parameters the router matched, and the app's state.
+///
+/// Custom extractors (dependencies) receive it in
+/// [`FromRequest::from_request`], and can run other extractors with
+/// [`RequestContext::extract`].
+pub struct RequestContext<'r> {
+    request: &'r Request,
+    path_params: ParamSet,
+    query: OnceCell<ParamSet>,
+    headers: OnceCell<ParamSet>,
+    shared: &'r Shared,
+}
+
+impl<'r> RequestContext<'r> {
+    pub(crate) fn new(request: &'r Request, path_params: ParamSet, shared: &'r Shared) -> Self {
+        RequestContext {
+            request,
+            path_params,
+            query: OnceCell::new(),
+            headers: OnceCell::new(),
+            shared,
+        }
+    }
+
+    /// The request.
+    pub fn request(&self) -> &Request {
+        self.request
+    }
+
+    /// The request method.
+    pub fn method(&self) -> &Method {
+        self.request.method()
+    }
+
+    /// The request URI, as the client sent it.
+    pub fn uri(&self) -> &Uri {
+        self.request.uri()
+    }
+
+    /// The request headers.
+    pub fn headers(&self) -> &HeaderMap {
+        self.request.headers()
+    }
+
+    /// The request body.
+    pub fn body(&self) -> &[u8] {
+        self.request.body()
+    }
+
+    /// A registered state value (see [`App::state`](crate::App::state)).
+    pub fn state<T: 'static>(&self) -> Option<&T> {
+        self.shared
+            .state
+            .get(&TypeId::of::<T>())
+            .and_then(|value| value.downcast_ref())
+    }
+
+    /// Runs another extractor, honouring dependency overrides: the way a
+    /// dependency builds on other dependencies.
+    ///
+    /// ```
+    /// use wafer::extract::{Argument, FromRequest, Rejection};
+    /// use wafer::{HttpError, Query, RequestContext};
+    /// use serde::Deserialize;
+    ///
+    /// #[derive(Deserialize)]
+    /// struct Page { #[serde(default)] offset: u32, #[serde(default = "ten")] limit: u32 }
+    /// fn ten() -> u32 { 10 }
+    ///
+    /// /// The page a list endpoint returns, from `?offset=&limit=`.
+    /// struct Pagination { offset: u32, limit: u32 }
+    ///
+    /// impl FromRequest for Pagination {
+    ///     fn from_request(cx: &RequestContext<'_>, _: &Argument) -> Result<Self, Rejection> {
+    ///         let Query(page) = cx.extract::<Query<Page>>()?;
+    ///         if page.limit > 100 {
+    ///             return Err(HttpError::bad_request("limit is at most 100").into());
+    ///         }
+    ///         Ok(Pagination { offset: page.offset, limit: page.limit })
+    ///     }
+    /// }
+    /// ```
+    pub fn extract<T: FromRequest + 'static>(&self) -> Result<T, Rejection> {
+        self.extract_argument(&Argument::unnamed())
+    }
+
+    /// [`RequestContext::extract`] for a named handler argument.
+    pub(crate) fn extract_argument<T: FromRequest + 'static>(
+        &self,
+        argument: &Argument,
+    ) -> Result<T, Rejection> {
+        match self.shared.overrides.get(&TypeId::of::<T>()) {
+            Some(replacement) => {
+                let value = replacement(self)?;
+                value.downcast::<T>().map(|value| *value).map_err(|_| {
+                    Rejection::internal(format_args!(
+                        "dependency override for {} returned another type",
+                        std::any::type_name::<T>()
+                    ))
+                })
+            }
+            None => T::from_request(self, argument),
+        }
+    }
+
+    pub(crate) fn path_params(&self) -> &ParamSet {
+        &self.path_params
+    }
+
+    pub(crate) fn query_params(&self) -> &ParamSet {
+        self.query.get_or_init(|| {
+            let mut params = ParamSet::new("query");
+            if let Some(query) = self.request.uri().query() {
+                for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+                    params.push(name, value);
+                }
+            }
+            params
+        })
+    }
+
+    pub(crate) fn header_params(&self) -> &ParamSet {
+        self.headers.get_or_init(|| {
+            let mut params = ParamSet::headers();
+            for (name, value) in self.request.headers() {
+                params.push(name.as_str(), String::from_utf8_lossy(value.as_bytes()));
+            }
+            params
+        })
+    }
+}

@@ -1,0 +1,128 @@
+//! [`HttpError`]: FastAPI's `HTTPException`.
+
+use std::fmt;
+
+use http::StatusCode;
+use http::header::{HeaderMap, HeaderName, HeaderValue};
+use serde_json::Value;
+
+use crate::response::{IntoResponse, Response};
+
+/// An error answered as `{"detail": ...}` with its status, like FastAPI's
+/// `HTTPException`.
+///
+/// Return it from a handler (`Result<T, HttpError>`) or from a custom
+/// extractor to stop a request.
+///
+/// ```
+/// use wafer::{HttpError, IntoResponse};
+/// use http::StatusCode;
+///
+/// let response = HttpError::new(StatusCode::CONFLICT, "Item exists")
+///     .with_header("x-error", "conflict")
+///     .into_response();
+/// assert_eq!(response.status(), StatusCode::CONFLICT);
+/// assert_eq!(response.body(), br#"{"detail":"Item exists"}"#);
+///
+/// // The detail can be any JSON, as in FastAPI.
+/// let response = HttpError::new(StatusCode::BAD_REQUEST, serde_json::json!({"code": 7}))
+///     .into_response();
+/// assert_eq!(response.body(), br#"{"detail":{"code":7}}"#);
+/// ```
+#[derive(Debug, Clone)]
+pub struct HttpError {
+    status: StatusCode,
+    detail: Value,
+    headers: HeaderMap,
+}
+
+impl HttpError {
+    /// An error with a status and a detail (a string or any JSON value).
+    pub fn new(status: StatusCode, detail: impl Into<Value>) -> Self {
+        HttpError {
+            status,
+            detail: detail.into(),
+            headers: HeaderMap::new(),
+        }
+    }
+
+    /// An error whose detail is the status's reason phrase, as FastAPI's
+    /// default: `{"detail":"Not Found"}`.
+    pub fn from_status(status: StatusCode) -> Self {
+        HttpError::new(status, status.canonical_reason().unwrap_or("Error"))
+    }
+
+    /// 400 Bad Request.
+    pub fn bad_request(detail: impl Into<Value>) -> Self {
+        HttpError::new(StatusCode::BAD_REQUEST, detail)
+    }
+
+    /// 401 Unauthorized.
+    pub fn unauthorized(detail: impl Into<Value>) -> Self {
+        HttpError::new(StatusCode::UNAUTHORIZED, detail)
+    }
+
+    /// 403 Forbidden.
+    pub fn forbidden(detail: impl Into<Value>) -> Self {
+        HttpError::new(StatusCode::FORBIDDEN, detail)
+    }
+
+    /// 404 Not Found.
+    pub fn not_found(detail: impl Into<Value>) -> Self {
+        HttpError::new(StatusCode::NOT_FOUND, detail)
+    }
+
+    /// 409 Conflict.
+    pub fn conflict(detail: impl Into<Value>) -> Self {
+        HttpError::new(StatusCode::CONFLICT, detail)
+    }
+
+    /// Adds a response header (for example `WWW-Authenticate` on a 401). Names
+    /// or values that are not valid HTTP are dropped.
+    pub fn with_header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        K: TryInto<HeaderName>,
+        V: TryInto<HeaderValue>,
+    {
+        if let (Ok(name), Ok(value)) = (name.try_into(), value.try_into()) {
+            self.headers.append(name, value);
+        }
+        self
+    }
+
+    /// The status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The detail.
+    pub fn detail(&self) -> &Value {
+        &self.detail
+    }
+}
+
+impl From<StatusCode> for HttpError {
+    fn from(status: StatusCode) -> Self {
+        HttpError::from_status(status)
+    }
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.detail {
+            Value::String(detail) => write!(f, "{}: {detail}", self.status),
+            detail => write!(f, "{}: {detail}", self.status),
+        }
+    }
+}
+
+impl std::error::Error for HttpError {}
+
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        let mut response =
+            Response::json_with_status(self.status, &serde_json::json!({ "detail": self.detail }));
+        response.headers_mut().extend(self.headers);
+        response
+    }
+}

@@ -1,0 +1,158 @@
+//! Extractors: the types a handler's arguments can have.
+//!
+//! Every argument of a handler implements [`FromRequest`]. The SDK's own
+//! extractors are [`Path`], [`Query`], [`Header`], [`Json`], [`State`], the
+//! raw body (`Vec<u8>`, `String`), and `http`'s `Method`, `Uri` and
+//! `HeaderMap`. Any type of yours that implements [`FromRequest`] is a
+//! dependency, FastAPI's `Depends` done the Rust way: it can use other
+//! extractors through [`RequestContext::extract`], and its errors become
+//! responses.
+//!
+//! The handler macros run every extractor of a handler, collect all validation
+//! errors into one 422 response in FastAPI's order, and stop at the first
+//! other rejection (a 401, a 413, ...).
+
+/// Gives an extractor wrapper `Deref` and `DerefMut` to the value it wraps.
+macro_rules! deref_to_inner {
+    ($wrapper:ident) => {
+        impl<T> std::ops::Deref for $wrapper<T> {
+            type Target = T;
+
+            fn deref(&self) -> &T {
+                &self.0
+            }
+        }
+
+        impl<T> std::ops::DerefMut for $wrapper<T> {
+            fn deref_mut(&mut self) -> &mut T {
+                &mut self.0
+            }
+        }
+    };
+}
+pub(crate) use deref_to_inner;
+
+mod body;
+mod header;
+mod json;
+mod path;
+mod query;
+mod request;
+mod state;
+
+use std::fmt;
+
+use crate::error::HttpError;
+use crate::response::{IntoResponse, Response};
+use crate::validation::ValidationErrors;
+
+pub use self::header::Header;
+pub use self::json::Json;
+pub use self::path::Path;
+pub use self::query::Query;
+pub use self::state::State;
+pub use crate::context::RequestContext;
+
+/// Builds a value from a request: the trait behind every handler argument.
+///
+/// ```
+/// use wafer::extract::{Argument, FromRequest, Rejection};
+/// use wafer::{HttpError, RequestContext};
+///
+/// /// The caller, from an `x-user` header.
+/// struct CurrentUser(String);
+///
+/// impl FromRequest for CurrentUser {
+///     fn from_request(cx: &RequestContext<'_>, _: &Argument) -> Result<Self, Rejection> {
+///         cx.headers()
+///             .get("x-user")
+///             .and_then(|value| value.to_str().ok())
+///             .map(|user| CurrentUser(user.to_owned()))
+///             .ok_or_else(|| HttpError::unauthorized("Not authenticated").into())
+///     }
+/// }
+/// ```
+pub trait FromRequest: Sized {
+    /// Extracts the value, or says why the request cannot be served.
+    fn from_request(cx: &RequestContext<'_>, argument: &Argument) -> Result<Self, Rejection>;
+}
+
+/// The handler argument being extracted.
+///
+/// Its name lets `item_id: Path<u32>` read the path parameter `item_id`, and
+/// `user_agent: Header<String>` the header `user-agent`, as FastAPI reads
+/// parameters by name. Arguments written as patterns (`Path(id): Path<u32>`)
+/// have no name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Argument {
+    name: Option<&'static str>,
+}
+
+impl Argument {
+    /// An argument with a name.
+    pub const fn named(name: &'static str) -> Self {
+        Argument { name: Some(name) }
+    }
+
+    /// An argument without a name.
+    pub const fn unnamed() -> Self {
+        Argument { name: None }
+    }
+
+    /// The argument's name, if it has one.
+    pub fn name(&self) -> Option<&'static str> {
+        self.name
+    }
+}
+
+/// Why an extractor could not produce its value: invalid input (merged with
+/// the other arguments' errors into one 422 response), or a response that ends
+/// the request at once (an [`HttpError`], say). Made with `?` or `.into()`
+/// from either.
+#[derive(Debug)]
+pub struct Rejection(Box<RejectionKind>);
+
+#[derive(Debug)]
+pub(crate) enum RejectionKind {
+    Invalid(ValidationErrors),
+    Respond(Response),
+}
+
+impl Rejection {
+    pub(crate) fn into_kind(self) -> RejectionKind {
+        *self.0
+    }
+
+    /// A 500 whose reason is logged, never shown to the client.
+    pub(crate) fn internal(reason: fmt::Arguments<'_>) -> Self {
+        crate::log::error(reason);
+        HttpError::from_status(http::StatusCode::INTERNAL_SERVER_ERROR).into()
+    }
+}
+
+impl From<ValidationErrors> for Rejection {
+    fn from(errors: ValidationErrors) -> Self {
+        Rejection(Box::new(RejectionKind::Invalid(errors)))
+    }
+}
+
+impl From<HttpError> for Rejection {
+    fn from(error: HttpError) -> Self {
+        error.into_response().into()
+    }
+}
+
+impl From<Response> for Rejection {
+    fn from(response: Response) -> Self {
+        Rejection(Box::new(RejectionKind::Respond(response)))
+    }
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        match self.into_kind() {
+            RejectionKind::Invalid(errors) => errors.into_response(),
+            RejectionKind::Respond(response) => response,
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! # Wafer: FastAPI for WebAssembly components
+//!
+//! Write typed HTTP handlers; compile them to a WASI 0.2 component with
+//! `cargo build --target wasm32-wasip2`; run the `.wasm` on the Wafer host,
+//! on Spin, or under `wasmtime serve`.
+//!
+//! ```
+//! use serde::{Deserialize, Serialize};
+//! use serde_json::{json, Value};
+//! use wafer::{get, post, App, Json, Path, Query};
+//!
+//! #[derive(Deserialize, Serialize)]
+//! struct Item {
+//!     name: String,
+//!     price: f64,
+//!     #[serde(default)]
+//!     tags: Vec<String>,
+//! }
+//!
+//! /// Read one item.
+//! #[get("/items/{item_id}")]
+//! fn read_item(item_id: Path<u32>, q: Query<Option<String>>) -> Json<Value> {
+//!     Json(json!({"id": *item_id, "q": *q}))
+//! }
+//!
+//! /// Create an item.
+//! #[post("/items", status = 201)]
+//! fn create_item(Json(item): Json<Item>) -> Json<Item> {
+//!     Json(item)
+//! }
+//!
+//! fn app() -> App {
+//!     App::new().routes((read_item, create_item))
+//! }
+//!
+//! // Exports `wasi:http/incoming-handler` and `wafer:app/metadata`.
+//! wafer::export!(app());
+//! ```
+//!
+//! Invalid input is answered exactly as FastAPI answers it, for example
+//! `GET /items/abc` gives 422 with
+//! `{"detail":[{"type":"int_parsing","loc":["path","item_id"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"abc"}]}`.
+//!
+//! ## How it fits together
+//!
+//! - [`macro@get`], [`macro@post`], ... turn a function into a [`Route`]; its
+//!   arguments are [extractors](extract) and its return value anything that
+//!   implements [`IntoResponse`].
+//! - [`App`] holds the routes; [`App::handle`] answers an `http::Request`.
+//! - [`validation`] gives serde types Pydantic's conversions and FastAPI's 422
+//!   body.
+//! - [`testing::TestClient`] calls an app natively in `cargo test`.
+//! - [`export!`] makes the app a component. Only that layer touches WASI.
+
+mod app;
+mod context;
+mod error;
+pub mod extract;
+mod log;
+mod openapi;
+mod response;
+mod route;
+mod routing;
+pub mod testing;
+pub mod validation;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use app::{App, DEFAULT_MAX_BODY_SIZE};
+pub use context::{Request, RequestContext};
+pub use error::HttpError;
+pub use extract::{FromRequest, Header, Json, Path, Query, State};
+pub use response::{IntoResponse, Response};
+pub use route::{IntoRoutes, Route, RouteInfo};
+pub use wafer_macros::{delete, get, head, options, patch, post, put};
+
+/// The `http` crate, whose `StatusCode`, `Method`, `HeaderMap` and `Uri`
+/// handlers use.
+pub use http;
+
+/// Makes an [`App`] the component's implementation of `wasi:http/incoming-handler`
+/// and `wafer:app/metadata`.
+///
+/// The expression is evaluated once per component instance, on its first
+/// request. Use it once, at the root of a `cdylib` crate built for
+/// `wasm32-wasip2`. On other targets it only type-checks the expression, so
+/// the same crate also builds natively for tests.
+///
+/// ```
+/// # use wafer::App;
+/// wafer::export!(App::new());
+/// ```
+#[macro_export]
+macro_rules! export {
+    ($app:expr) => {
+        #[cfg(target_arch = "wasm32")]
+        const _: () = {
+            struct WaferComponent;
+
+            fn build_app() -> $crate::App {
+                $app
+            }
+
+            impl $crate::__private::wasm::wasip2::exports::http::incoming_handler::Guest
+                for WaferComponent
+            {
+                fn handle(
+                    request: $crate::__private::wasm::wasip2::http::types::IncomingRequest,
+                    response_out: $crate::__private::wasm::wasip2::http::types::ResponseOutparam,
+                ) {
+                    $crate::__private::wasm::handle(build_app, request, response_out)
+                }
+            }
+
+            impl $crate::__private::wasm::bindings::exports::wafer::app::metadata::Guest
+                for WaferComponent
+            {
+                fn openapi() -> ::std::string::String {
+                    $crate::__private::wasm::with_app(build_app, |app| app.openapi_json())
+                }
+            }
+
+            $crate::__private::wasm::wasip2::http::proxy::export!(
+                WaferComponent with_types_in $crate::__private::wasm::wasip2
+            );
+            $crate::__private::wasm::bindings::__wafer_export_metadata!(
+                WaferComponent with_types_in $crate::__private::wasm::bindings
+            );
+        };
+
+        #[cfg(not(target_arch = "wasm32"))]
+        const _: fn() -> $crate::App = || $app;
+    };
+}

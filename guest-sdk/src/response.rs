@@ -1,0 +1,294 @@
+//! Responses, and the [`IntoResponse`] conversion handlers return through.
+
+use http::StatusCode;
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use serde::Serialize;
+
+use crate::error::HttpError;
+
+/// An HTTP response: status, headers and a complete body.
+///
+/// Handlers rarely build one directly: they return something that implements
+/// [`IntoResponse`], such as [`Json`](crate::Json), a `String`, a
+/// `(StatusCode, T)` pair or a `Result`.
+///
+/// ```
+/// use wafer::Response;
+/// use http::StatusCode;
+///
+/// let response = Response::text("created")
+///     .with_status(StatusCode::CREATED)
+///     .with_header("x-request-id", "42");
+/// assert_eq!(response.status(), StatusCode::CREATED);
+/// assert_eq!(response.body(), b"created");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Response {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+    /// Whether the status is still the default one, which a route's declared
+    /// status (`#[post("/items", status = 201)]`) replaces.
+    default_status: bool,
+}
+
+impl Response {
+    /// A 200 response with `body` and no headers.
+    pub fn new(body: impl Into<Vec<u8>>) -> Self {
+        Response {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body: body.into(),
+            default_status: true,
+        }
+    }
+
+    /// A response with this status and an empty body.
+    pub fn empty(status: StatusCode) -> Self {
+        Response::new(Vec::new()).with_status(status)
+    }
+
+    /// A 200 `application/json` response. A value that cannot be serialized
+    /// (a map with non-string keys, say) gives a 500.
+    pub fn json<T: Serialize + ?Sized>(value: &T) -> Self {
+        match serde_json::to_vec(value) {
+            Ok(body) => Response::new(body).with_content_type("application/json"),
+            Err(error) => {
+                crate::log::error(format_args!("response body is not serializable: {error}"));
+                HttpError::from_status(StatusCode::INTERNAL_SERVER_ERROR).into_response()
+            }
+        }
+    }
+
+    pub(crate) fn json_with_status<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Self {
+        Response::json(value).with_status(status)
+    }
+
+    /// A 200 `text/plain; charset=utf-8` response.
+    pub fn text(body: impl Into<String>) -> Self {
+        Response::new(body.into()).with_content_type("text/plain; charset=utf-8")
+    }
+
+    /// A 200 `text/html; charset=utf-8` response.
+    pub fn html(body: impl Into<String>) -> Self {
+        Response::new(body.into()).with_content_type("text/html; charset=utf-8")
+    }
+
+    /// A 200 `application/octet-stream` response.
+    pub fn bytes(body: impl Into<Vec<u8>>) -> Self {
+        Response::new(body).with_content_type("application/octet-stream")
+    }
+
+    /// Sets the status.
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self.default_status = false;
+        self
+    }
+
+    /// Adds a header. A name or value that is not valid in HTTP turns the
+    /// response into a 500, logged, rather than being sent half-formed.
+    pub fn with_header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        K: TryInto<HeaderName>,
+        K::Error: std::fmt::Display,
+        V: TryInto<HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        match (name.try_into(), value.try_into()) {
+            (Ok(name), Ok(value)) => {
+                self.headers.append(name, value);
+                self
+            }
+            (Err(error), _) => invalid_header(error),
+            (_, Err(error)) => invalid_header(error),
+        }
+    }
+
+    fn with_content_type(mut self, content_type: &'static str) -> Self {
+        self.headers
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        self
+    }
+
+    /// The status code.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The headers, to change them.
+    pub fn headers_mut(&mut self) -> &mut HeaderMap {
+        &mut self.headers
+    }
+
+    /// The body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// Splits the response into status, headers and body.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, Vec<u8>) {
+        (self.status, self.headers, self.body)
+    }
+
+    /// Applies a route's declared status if the handler did not choose one.
+    #[doc(hidden)]
+    pub fn with_default_status(mut self, status: StatusCode) -> Self {
+        if self.default_status {
+            self.status = status;
+        }
+        self
+    }
+
+    /// Adds `content-length`, which every response Wafer sends carries.
+    pub(crate) fn finish(mut self) -> Self {
+        self.headers
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(self.body.len()));
+        self
+    }
+}
+
+fn invalid_header(error: impl std::fmt::Display) -> Response {
+    crate::log::error(format_args!("invalid response header: {error}"));
+    HttpError::from_status(StatusCode::INTERNAL_SERVER_ERROR).into_response()
+}
+
+/// Anything a handler can return.
+///
+/// Implemented for [`Response`], [`Json`](crate::Json), [`HttpError`],
+/// `String` and `&'static str` (text), `Vec<u8>` (bytes), `()` (an empty
+/// body), [`StatusCode`], `(StatusCode, T)`, `([(name, value); N], T)`,
+/// `(StatusCode, [(name, value); N], T)` and `Result<T, E>` where both sides
+/// implement it.
+///
+/// ```
+/// use wafer::{HttpError, IntoResponse, Json};
+/// use http::StatusCode;
+///
+/// fn find(id: u32) -> Result<Json<String>, HttpError> {
+///     if id == 1 { Ok(Json("one".into())) } else { Err(HttpError::not_found("Item not found")) }
+/// }
+/// assert_eq!(find(2).into_response().status(), StatusCode::NOT_FOUND);
+/// assert_eq!(find(2).into_response().body(), br#"{"detail":"Item not found"}"#);
+/// ```
+pub trait IntoResponse {
+    /// Converts `self` into a response.
+    fn into_response(self) -> Response;
+}
+
+impl IntoResponse for Response {
+    fn into_response(self) -> Response {
+        self
+    }
+}
+
+impl IntoResponse for () {
+    fn into_response(self) -> Response {
+        Response::new(Vec::new())
+    }
+}
+
+impl IntoResponse for StatusCode {
+    fn into_response(self) -> Response {
+        Response::empty(self)
+    }
+}
+
+impl IntoResponse for String {
+    fn into_response(self) -> Response {
+        Response::text(self)
+    }
+}
+
+impl IntoResponse for &'static str {
+    fn into_response(self) -> Response {
+        Response::text(self)
+    }
+}
+
+impl IntoResponse for Vec<u8> {
+    fn into_response(self) -> Response {
+        Response::bytes(self)
+    }
+}
+
+impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
+    fn into_response(self) -> Response {
+        match self {
+            Ok(value) => value.into_response(),
+            Err(error) => error.into_response(),
+        }
+    }
+}
+
+impl<T: IntoResponse> IntoResponse for (StatusCode, T) {
+    fn into_response(self) -> Response {
+        self.1.into_response().with_status(self.0)
+    }
+}
+
+impl<T, K, V, const N: usize> IntoResponse for ([(K, V); N], T)
+where
+    T: IntoResponse,
+    K: TryInto<HeaderName>,
+    K::Error: std::fmt::Display,
+    V: TryInto<HeaderValue>,
+    V::Error: std::fmt::Display,
+{
+    fn into_response(self) -> Response {
+        let (headers, body) = self;
+        headers
+            .into_iter()
+            .fold(body.into_response(), |response, (name, value)| {
+                response.with_header(name, value)
+            })
+    }
+}
+
+impl<T, K, V, const N: usize> IntoResponse for (StatusCode, [(K, V); N], T)
+where
+    T: IntoResponse,
+    K: TryInto<HeaderName>,
+    K::Error: std::fmt::Display,
+    V: TryInto<HeaderValue>,
+    V::Error: std::fmt::Display,
+{
+    fn into_response(self) -> Response {
+        let (status, headers, body) = self;
+        (headers, body).into_response().with_status(status)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_status_replaces_only_the_default() {
+        let plain = "x".into_response().with_default_status(StatusCode::CREATED);
+        assert_eq!(plain.status(), StatusCode::CREATED);
+        let chosen = (StatusCode::ACCEPTED, "x")
+            .into_response()
+            .with_default_status(StatusCode::CREATED);
+        assert_eq!(chosen.status(), StatusCode::ACCEPTED);
+    }
+
+    #[test]
+    fn invalid_header_is_a_500() {
+        let response = Response::text("x").with_header("bad header", "v");
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn headers_and_status_tuples() {
+        let response = (StatusCode::CREATED, [("x-a", "1"), ("x-b", "2")], "ok").into_response();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        assert_eq!(response.headers()["x-a"], "1");
+        assert_eq!(response.headers()["x-b"], "2");
+    }
+}

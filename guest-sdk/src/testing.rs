@@ -1,0 +1,248 @@
+//! [`TestClient`]: call an app in an ordinary `cargo test`, like FastAPI's
+//! `TestClient`.
+//!
+//! The app runs natively, in the test process, exactly as it runs inside the
+//! component: the same router, extractors and error bodies, with no WASI and no
+//! host in between.
+//!
+//! ```
+//! use wafer::testing::TestClient;
+//! use wafer::{get, App, Json, Path};
+//! use serde_json::{json, Value};
+//!
+//! #[get("/hello/{name}")]
+//! fn hello(name: Path<String>) -> Json<Value> {
+//!     Json(json!({"message": format!("hello, {}", *name)}))
+//! }
+//!
+//! let client = TestClient::new(App::new().route(hello));
+//! let response = client.get("/hello/ann").send();
+//! assert_eq!(response.status(), 200);
+//! assert_eq!(response.json(), json!({"message": "hello, ann"}));
+//! ```
+
+use std::any::{Any, TypeId};
+
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use http::{HeaderMap, Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::app::App;
+use crate::context::RequestContext;
+use crate::extract::{FromRequest, Rejection};
+
+/// Sends requests to an [`App`] in-process.
+pub struct TestClient {
+    app: App,
+}
+
+impl TestClient {
+    /// A client for `app`.
+    pub fn new(app: App) -> Self {
+        TestClient { app }
+    }
+
+    /// Replaces an extractor (a dependency) for this client's requests, like
+    /// FastAPI's `app.dependency_overrides`.
+    ///
+    /// ```
+    /// use wafer::extract::{Argument, FromRequest, Rejection};
+    /// use wafer::testing::TestClient;
+    /// use wafer::{get, App, HttpError, RequestContext};
+    ///
+    /// struct CurrentUser(String);
+    ///
+    /// impl FromRequest for CurrentUser {
+    ///     fn from_request(_: &RequestContext<'_>, _: &Argument) -> Result<Self, Rejection> {
+    ///         Err(HttpError::unauthorized("Not authenticated").into())
+    ///     }
+    /// }
+    ///
+    /// #[get("/me")]
+    /// fn me(user: CurrentUser) -> String {
+    ///     user.0
+    /// }
+    ///
+    /// let mut client = TestClient::new(App::new().route(me));
+    /// assert_eq!(client.get("/me").send().status(), 401);
+    /// client.override_dependency(|_| Ok(CurrentUser("ann".into())));
+    /// assert_eq!(client.get("/me").send().text(), "ann");
+    /// ```
+    pub fn override_dependency<T, F>(&mut self, replacement: F) -> &mut Self
+    where
+        T: FromRequest + 'static,
+        F: Fn(&RequestContext<'_>) -> Result<T, Rejection> + 'static,
+    {
+        self.app.override_dependency(
+            TypeId::of::<T>(),
+            Box::new(move |cx| replacement(cx).map(|value| Box::new(value) as Box<dyn Any>)),
+        );
+        self
+    }
+
+    /// The app's OpenAPI document, as the component's `wafer:app/metadata`
+    /// export returns it.
+    pub fn openapi(&self) -> Value {
+        serde_json::from_str(&self.app.openapi_json()).unwrap_or(Value::Null)
+    }
+
+    /// Starts a request with any method.
+    pub fn request(&self, method: Method, uri: &str) -> TestRequest<'_> {
+        TestRequest {
+            client: self,
+            method,
+            uri: uri.to_owned(),
+            headers: HeaderMap::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// Starts a GET request.
+    pub fn get(&self, uri: &str) -> TestRequest<'_> {
+        self.request(Method::GET, uri)
+    }
+
+    /// Starts a POST request.
+    pub fn post(&self, uri: &str) -> TestRequest<'_> {
+        self.request(Method::POST, uri)
+    }
+
+    /// Starts a PUT request.
+    pub fn put(&self, uri: &str) -> TestRequest<'_> {
+        self.request(Method::PUT, uri)
+    }
+
+    /// Starts a PATCH request.
+    pub fn patch(&self, uri: &str) -> TestRequest<'_> {
+        self.request(Method::PATCH, uri)
+    }
+
+    /// Starts a DELETE request.
+    pub fn delete(&self, uri: &str) -> TestRequest<'_> {
+        self.request(Method::DELETE, uri)
+    }
+}
+
+/// A request being built; [`TestRequest::send`] sends it.
+pub struct TestRequest<'c> {
+    client: &'c TestClient,
+    method: Method,
+    uri: String,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl TestRequest<'_> {
+    /// Adds a header.
+    ///
+    /// # Panics
+    ///
+    /// If the name or value is not valid HTTP: a mistake in the test.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        let name =
+            HeaderName::try_from(name).unwrap_or_else(|e| panic!("header name {name:?}: {e}"));
+        let value =
+            HeaderValue::try_from(value).unwrap_or_else(|e| panic!("header value {value:?}: {e}"));
+        self.headers.append(name, value);
+        self
+    }
+
+    /// Sets a JSON body and `content-type: application/json`.
+    ///
+    /// # Panics
+    ///
+    /// If `value` cannot be serialized.
+    pub fn json(mut self, value: &impl Serialize) -> Self {
+        self.body = serde_json::to_vec(value).unwrap_or_else(|e| panic!("JSON body: {e}"));
+        self.headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        self
+    }
+
+    /// Sets the raw body (no content type is added).
+    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// Sends the request and returns the response.
+    ///
+    /// # Panics
+    ///
+    /// If the URI is not valid: a mistake in the test.
+    pub fn send(self) -> TestResponse {
+        let mut request = http::Request::new(self.body);
+        *request.method_mut() = self.method;
+        *request.uri_mut() = self
+            .uri
+            .parse()
+            .unwrap_or_else(|e| panic!("URI {:?}: {e}", self.uri));
+        *request.headers_mut() = self.headers;
+        let (status, headers, body) = self.client.app.handle(request).into_parts();
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+/// A response received by [`TestClient`].
+#[derive(Debug, Clone)]
+pub struct TestResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl TestResponse {
+    /// The status code.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// One header as text, if present.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// The body.
+    pub fn bytes(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The body as text (lossy).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body as JSON.
+    ///
+    /// # Panics
+    ///
+    /// If the body is not JSON.
+    pub fn json(&self) -> Value {
+        self.json_as()
+    }
+
+    /// The body as JSON, deserialized into `T`.
+    ///
+    /// # Panics
+    ///
+    /// If the body does not deserialize into `T`.
+    pub fn json_as<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "response body {:?} is not the JSON expected: {e}",
+                self.text()
+            )
+        })
+    }
+}

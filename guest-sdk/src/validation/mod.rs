@@ -1,0 +1,197 @@
+//! Validation with Pydantic's semantics and FastAPI's error format.
+//!
+//! Extractors hand what a request carries (a JSON body, path, query and header
+//! strings) to a validating serde deserializer, which converts and checks values
+//! the way Pydantic v2 does in lax mode and collects every error with its
+//! location. The result is either the typed value or [`ValidationErrors`], which
+//! answers 422 with FastAPI's body.
+
+mod coerce;
+mod de;
+mod error;
+mod json_syntax;
+mod placeholder;
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+pub use error::{ErrorDetail, LocItem, ValidationErrors};
+
+pub(crate) use de::{Entry, Input};
+
+/// Why a request body could not be turned into the declared type.
+#[derive(Debug)]
+pub(crate) enum BodyError {
+    /// Validation failed (including malformed JSON): 422.
+    Invalid(ValidationErrors),
+    /// The body is not UTF-8, so not JSON at all: FastAPI answers 400.
+    NotUtf8,
+}
+
+/// Deserializes `T` from a request body as FastAPI reads a JSON body parameter.
+///
+/// An empty body is `missing`. `is_json` says whether the content type announces
+/// JSON; other bodies are validated as a string, which no model accepts.
+pub(crate) fn from_body<T>(body: &[u8], is_json: bool) -> Result<T, BodyError>
+where
+    T: for<'de> Deserialize<'de>,
+{
+    let root = || vec![LocItem::from("body")];
+    if body.is_empty() {
+        return de::from_input(Input::Missing, root()).map_err(BodyError::Invalid);
+    }
+    if !is_json {
+        let text = Value::String(String::from_utf8_lossy(body).into_owned());
+        return de::from_input(Input::Json(&text), root()).map_err(BodyError::Invalid);
+    }
+    // Fast path: a valid body of the exact types needs nothing more than serde_json.
+    if let Ok(value) = serde_json::from_slice::<T>(body) {
+        return Ok(value);
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(value) => de::from_input(Input::Json(&value), root()).map_err(BodyError::Invalid),
+        Err(error) => match std::str::from_utf8(body) {
+            Ok(text) => Err(BodyError::Invalid(
+                json_syntax::json_invalid(text, &error).into(),
+            )),
+            Err(_) => Err(BodyError::NotUtf8),
+        },
+    }
+}
+
+/// Deserializes `T` from named string parameters (path, query or headers).
+///
+/// A struct takes its fields from the parameters; any other type takes the
+/// parameter called `name`.
+pub(crate) fn from_params<'a, T>(
+    params: &'a ParamSet,
+    name: Option<&'a str>,
+) -> Result<T, ValidationErrors>
+where
+    T: Deserialize<'a>,
+{
+    de::from_input(
+        Input::Params(params, name),
+        vec![LocItem::from(params.source)],
+    )
+}
+
+/// Named string parameters from one part of a request, in the order received.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ParamSet {
+    /// The first `loc` entry of errors: `path`, `query` or `header`.
+    source: &'static str,
+    entries: Vec<(String, Vec<String>)>,
+    /// Header semantics: names are case-insensitive and a field `x_token` reads
+    /// the header `x-token`, as FastAPI converts underscores.
+    headers: bool,
+}
+
+impl ParamSet {
+    /// Parameters whose names are matched exactly.
+    pub(crate) fn new(source: &'static str) -> Self {
+        ParamSet {
+            source,
+            entries: Vec::new(),
+            headers: false,
+        }
+    }
+
+    /// Headers: case-insensitive names, `_` in field names read as `-`.
+    pub(crate) fn headers() -> Self {
+        ParamSet {
+            source: "header",
+            entries: Vec::new(),
+            headers: true,
+        }
+    }
+
+    /// Adds a value; repeated names keep all their values.
+    pub(crate) fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        let name = name.into();
+        let value = value.into();
+        match self.entries.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, values)) => values.push(value),
+            None => self.entries.push((name, vec![value])),
+        }
+    }
+
+    /// The parameter names, in the order received.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(name, _)| name.as_str())
+    }
+
+    /// How many distinct names there are.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The name a field or argument is reported under.
+    fn display_name(&self, name: &str) -> String {
+        if self.headers {
+            name.replace('_', "-")
+        } else {
+            name.to_owned()
+        }
+    }
+
+    /// All values of the parameter a field or argument called `name` reads.
+    fn get(&self, name: &str) -> Option<&[String]> {
+        let found = if self.headers {
+            let wanted = self.display_name(name);
+            self.entries
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(&wanted))
+        } else {
+            self.entries.iter().find(|(n, _)| n == name)
+        };
+        found.map(|(_, values)| values.as_slice())
+    }
+
+    /// The entries a struct with `fields` reads (present fields only), or all
+    /// entries for a map.
+    fn entries_for(&self, fields: Option<&'static [&'static str]>) -> Vec<Entry<'_>> {
+        match fields {
+            Some(fields) => fields
+                .iter()
+                .enumerate()
+                .filter_map(|(position, field)| {
+                    self.get(field).map(|values| Entry {
+                        key: Cow::Borrowed(*field),
+                        loc_key: self.display_name(field),
+                        position,
+                        input: Input::Texts(values),
+                    })
+                })
+                .collect(),
+            None => self
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(position, (name, values))| Entry {
+                    key: Cow::Borrowed(name.as_str()),
+                    loc_key: name.clone(),
+                    position,
+                    input: Input::Texts(values),
+                })
+                .collect(),
+        }
+    }
+
+    /// The parameters as a JSON object, for error inputs.
+    fn to_value(&self) -> Value {
+        self.entries
+            .iter()
+            .map(|(name, values)| {
+                let value = match values.as_slice() {
+                    [one] => Value::String(one.clone()),
+                    many => many.iter().cloned().map(Value::String).collect(),
+                };
+                (name.clone(), value)
+            })
+            .collect::<serde_json::Map<_, _>>()
+            .into()
+    }
+}

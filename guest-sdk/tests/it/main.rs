@@ -1,0 +1,3 @@
+//! Integration tests of the guest SDK, run natively through `TestClient`.
+
+mod oracle;
