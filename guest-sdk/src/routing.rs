@@ -209,7 +209,9 @@ mod tests {
     fn router(routes: &[(Method, &str)]) -> Router {
         let mut router = Router::default();
         for (method, template) in routes {
-            router.add(method.clone(), template).expect("valid template");
+            router
+                .add(method.clone(), template)
+                .expect("valid template");
         }
         router
     }

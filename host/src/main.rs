@@ -1,1 +1,162 @@
-fn main() {}
+//! `wafer`: serve WebAssembly HTTP components.
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context as _, bail};
+use clap::{Args, Parser, Subcommand};
+use tracing::info;
+use wafer_host::manifest::{DEFAULT_LISTEN, Manifest};
+use wafer_host::runtime::{Component, EngineOptions, Runtime, engine::default_cache_dir};
+use wafer_host::server::Server;
+
+/// Serve WebAssembly HTTP components behind one port.
+#[derive(Parser)]
+#[command(name = "wafer", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the components of a manifest (or one .wasm file at /) over HTTP.
+    Serve(ServeArgs),
+    /// Run the `build` command of every component in a manifest.
+    Build {
+        /// The manifest, e.g. wafer.toml.
+        manifest: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// A wafer.toml manifest, or one component's .wasm file to serve at /.
+    target: PathBuf,
+    /// The address to listen on [default: the manifest's, or 127.0.0.1:8080].
+    #[arg(long)]
+    listen: Option<SocketAddr>,
+    /// Build the components first (their `build` commands).
+    #[arg(long)]
+    build: bool,
+    /// Where compiled components are cached [default: ~/.cache/wafer].
+    #[arg(long, env = "WAFER_CACHE_DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Compile components on every start instead of caching them.
+    #[arg(long, conflicts_with = "cache_dir")]
+    no_cache: bool,
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        .init();
+    let result = match Cli::parse().command {
+        Command::Serve(args) => serve(args),
+        Command::Build { manifest } => Manifest::load(&manifest)
+            .map_err(anyhow::Error::from)
+            .and_then(|m| build(&m, &manifest)),
+    };
+    if let Err(error) = result {
+        eprintln!("error: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let manifest = if is_wasm_file(&args.target) {
+        Manifest::single(&args.target)
+    } else {
+        Manifest::load(&args.target)?
+    };
+    if args.build {
+        build(&manifest, &args.target)?;
+    }
+    let options = EngineOptions {
+        cache_dir: if args.no_cache {
+            None
+        } else {
+            args.cache_dir.or_else(default_cache_dir)
+        },
+        ..EngineOptions::default()
+    };
+    let runtime = Runtime::new(&options)?;
+    let components = manifest
+        .components
+        .iter()
+        .map(|spec| {
+            let component = Component::load(&runtime, spec)?;
+            info!(component = spec.name, route = %spec.route, source = %spec.source.display(), "loaded");
+            Ok(component)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let listen = match (args.listen, manifest.listen) {
+        (Some(listen), _) | (None, Some(listen)) => listen,
+        (None, None) => DEFAULT_LISTEN.parse()?,
+    };
+
+    let tokio = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    tokio.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        let address = listener.local_addr()?;
+        info!(
+            components = components.len(),
+            startup_ms = started.elapsed().as_millis() as u64,
+            "listening on http://{address}"
+        );
+        // A stable line on standard output for scripts and tests.
+        println!("wafer: listening on http://{address}");
+        let server = Arc::new(Server::new(runtime, components));
+        tokio::select! {
+            () = server.serve(listener) => {}
+            result = tokio::signal::ctrl_c() => {
+                result.context("cannot wait for Ctrl-C")?;
+                info!("stopping");
+            }
+        }
+        Ok(())
+    })
+}
+
+fn is_wasm_file(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext == "wasm")
+}
+
+/// Runs each component's `build` command in the manifest's folder.
+fn build(manifest: &Manifest, manifest_path: &Path) -> anyhow::Result<()> {
+    let folder = manifest_path
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    for component in &manifest.components {
+        let Some(command) = &component.build else {
+            continue;
+        };
+        info!(component = component.name, %command, "building");
+        let status = Process::new("sh")
+            .arg("-c")
+            .arg(command)
+            .current_dir(folder)
+            .status()
+            .with_context(|| format!("component {:?}: cannot run `{command}`", component.name))?;
+        if !status.success() {
+            bail!(
+                "component {:?}: `{command}` failed ({status})",
+                component.name
+            );
+        }
+    }
+    Ok(())
+}

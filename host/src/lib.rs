@@ -1,0 +1,15 @@
+//! The Wafer host: serves many WASI HTTP components behind one port.
+//!
+//! - [`manifest`] reads `wafer.toml`: components, routes, sources.
+//! - [`routes`] picks the component for a path: longest route prefix first.
+//! - [`runtime`] is wasmtime: the engine, loading and checking components, and
+//!   the sandboxed per-request state.
+//! - [`server`] is the HTTP front: hyper, a fresh instance per request, and a
+//!   JSON error for every failure.
+//!
+//! The `wafer` binary (`src/main.rs`) is the command line over these.
+
+pub mod manifest;
+pub mod routes;
+pub mod runtime;
+pub mod server;

@@ -1,0 +1,148 @@
+//! Loading a component: checking the file, compiling it, and preparing it for
+//! a fresh instance per request.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+use wasmtime_wasi_http::p2::bindings::ProxyPre;
+
+use super::engine::Runtime;
+use super::state::RequestState;
+use crate::manifest::ComponentSpec;
+use crate::routes::RoutePattern;
+
+/// Why a component cannot be served; every variant names the component and its
+/// file.
+#[derive(Debug, Error)]
+pub enum LoadError {
+    /// The file cannot be read.
+    #[error("component {name:?}: cannot read {}: {source}", path.display())]
+    Read {
+        /// The component's name.
+        name: String,
+        /// Its file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is WebAssembly of the wrong kind, or not WebAssembly at all.
+    #[error("component {name:?}: {}: {reason}", path.display())]
+    NotAComponent {
+        /// The component's name.
+        name: String,
+        /// Its file.
+        path: PathBuf,
+        /// What the file is instead, and how to get a component.
+        reason: &'static str,
+    },
+    /// wasmtime refused it: invalid, unsupported imports, or no HTTP handler.
+    #[error("component {name:?}: {}: {reason:#}", path.display())]
+    Invalid {
+        /// The component's name.
+        name: String,
+        /// Its file.
+        path: PathBuf,
+        /// wasmtime's explanation.
+        reason: anyhow::Error,
+    },
+}
+
+/// A component ready to serve: compiled, linked, and pre-instantiated.
+#[derive(Clone)]
+pub struct Component {
+    name: String,
+    route: RoutePattern,
+    pre: ProxyPre<RequestState>,
+}
+
+impl Component {
+    /// Loads the component a manifest entry describes.
+    pub fn load(runtime: &Runtime, spec: &ComponentSpec) -> Result<Component, LoadError> {
+        let path = &spec.source;
+        let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+            name: spec.name.clone(),
+            path: path.clone(),
+            source,
+        })?;
+        check_kind(&bytes).map_err(|reason| LoadError::NotAComponent {
+            name: spec.name.clone(),
+            path: path.clone(),
+            reason,
+        })?;
+        let invalid = |reason: anyhow::Error| LoadError::Invalid {
+            name: spec.name.clone(),
+            path: path.clone(),
+            reason,
+        };
+        let component = wasmtime::component::Component::new(runtime.engine(), &bytes)
+            .map_err(|error| invalid(error.into()))?;
+        let instance_pre = runtime
+            .linker()
+            .instantiate_pre(&component)
+            .map_err(|error| {
+                invalid(
+                    anyhow::Error::from(error)
+                        .context("it imports what this host does not provide"),
+                )
+            })?;
+        let pre = ProxyPre::new(instance_pre).map_err(|error| {
+            invalid(
+                anyhow::Error::from(error)
+                    .context("it does not export wasi:http/incoming-handler@0.2.x"),
+            )
+        })?;
+        Ok(Component {
+            name: spec.name.clone(),
+            route: spec.route.clone(),
+            pre,
+        })
+    }
+
+    /// The manifest's name for it.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The paths it serves.
+    pub fn route(&self) -> &RoutePattern {
+        &self.route
+    }
+
+    /// The pre-instantiated component, to instantiate per request.
+    pub fn pre(&self) -> &ProxyPre<RequestState> {
+        &self.pre
+    }
+}
+
+/// Tells components from core modules and other files by their header.
+fn check_kind(bytes: &[u8]) -> Result<(), &'static str> {
+    const MAGIC: &[u8] = b"\0asm";
+    const COMPONENT: &[u8] = &[0x0d, 0x00, 0x01, 0x00];
+    const CORE_MODULE: &[u8] = &[0x01, 0x00, 0x00, 0x00];
+    if bytes.len() < 8 || &bytes[..4] != MAGIC {
+        return Err("not a WebAssembly file");
+    }
+    match &bytes[4..8] {
+        version if version == COMPONENT => Ok(()),
+        version if version == CORE_MODULE => Err(
+            "a core WebAssembly module, not a component: build it with `--target wasm32-wasip2`",
+        ),
+        _ => Err("WebAssembly of an unknown version"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_kind;
+
+    #[test]
+    fn tells_components_from_modules() {
+        assert_eq!(check_kind(b"\0asm\x0d\0\x01\0rest"), Ok(()));
+        assert!(
+            check_kind(b"\0asm\x01\0\0\0rest")
+                .is_err_and(|e| e.contains("core WebAssembly module"))
+        );
+        assert!(check_kind(b"hello world").is_err_and(|e| e.contains("not a WebAssembly file")));
+        assert!(check_kind(b"").is_err());
+    }
+}

@@ -1,0 +1,139 @@
+//! The examples, served together from `examples/wafer.toml`, answer exactly
+//! what their FastAPI twins answer.
+
+use std::sync::OnceLock;
+
+use serde_json::json;
+
+use crate::support::{Server, wasm, workspace};
+
+/// One host for all tests of this module: it is only read from.
+fn examples() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        // Builds the components the manifest points at.
+        wasm("hello");
+        let manifest = workspace().join("examples/wafer.toml");
+        Server::wafer(&[manifest.to_str().expect("UTF-8 path")])
+    })
+}
+
+#[test]
+fn hello_says_hello() {
+    let reply = examples().get("/hello");
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+    assert_eq!(reply.header("content-length"), Some("19"));
+    assert_eq!(reply.body, r#"{"message":"hello"}"#);
+
+    let reply = examples().get("/hello/ann%20lee");
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body, r#"{"message":"hello, ann lee"}"#);
+}
+
+#[test]
+fn items_reads_and_creates() {
+    let reply = examples().get("/items/5?q=x");
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (200, r#"{"id":5,"q":"x"}"#)
+    );
+
+    let reply = examples().post_json("/items", r#"{"name": "hammer", "price": "9.5"}"#);
+    assert_eq!(reply.status, 201);
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+    assert_eq!(reply.body, r#"{"name":"hammer","price":9.5,"tags":[]}"#);
+
+    let reply = examples().get("/items?skip=1&limit=1");
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body, r#"[{"name":"saw","price":14.0,"tags":[]}]"#);
+}
+
+#[test]
+fn invalid_path_and_query_values_are_422() {
+    let reply = examples().get("/items/abc");
+    assert_eq!(reply.status, 422);
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+    assert_eq!(
+        reply.body,
+        r#"{"detail":[{"type":"int_parsing","loc":["path","item_id"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"abc"}]}"#
+    );
+
+    let reply = examples().get("/items?skip=-1&limit=x");
+    assert_eq!(reply.status, 422);
+    assert_eq!(
+        reply.json(),
+        json!({"detail": [
+            {"type": "greater_than_equal", "loc": ["query", "skip"], "msg": "Input should be greater than or equal to 0", "input": "-1", "ctx": {"ge": 0}},
+            {"type": "int_parsing", "loc": ["query", "limit"], "msg": "Input should be a valid integer, unable to parse string as an integer", "input": "x"},
+        ]})
+    );
+}
+
+#[test]
+fn invalid_bodies_are_422_with_every_error() {
+    let reply = examples().post_json("/items", "{bad");
+    assert_eq!(reply.status, 422);
+    assert_eq!(
+        reply.body,
+        r#"{"detail":[{"type":"json_invalid","loc":["body",1],"msg":"JSON decode error","input":{},"ctx":{"error":"Expecting property name enclosed in double quotes"}}]}"#
+    );
+
+    let reply = examples().post_json("/items", r#"{"tags": "x"}"#);
+    assert_eq!(reply.status, 422);
+    assert_eq!(
+        reply.body,
+        r#"{"detail":[{"type":"missing","loc":["body","name"],"msg":"Field required","input":{"tags":"x"}},{"type":"missing","loc":["body","price"],"msg":"Field required","input":{"tags":"x"}},{"type":"list_type","loc":["body","tags"],"msg":"Input should be a valid list","input":"x"}]}"#
+    );
+
+    let reply = examples().post_json("/items", r#"{"name": ["x"], "price": "cheap"}"#);
+    assert_eq!(reply.status, 422);
+    assert_eq!(
+        reply.body,
+        r#"{"detail":[{"type":"string_type","loc":["body","name"],"msg":"Input should be a valid string","input":["x"]},{"type":"float_parsing","loc":["body","price"],"msg":"Input should be a valid number, unable to parse string as a number","input":"cheap"}]}"#
+    );
+
+    let reply = examples().send("POST", "/items", &[], b"");
+    assert_eq!(reply.status, 422);
+    assert_eq!(
+        reply.body,
+        r#"{"detail":[{"type":"missing","loc":["body"],"msg":"Field required","input":null}]}"#
+    );
+}
+
+#[test]
+fn unknown_paths_and_methods() {
+    // No component serves it: the host answers.
+    let reply = examples().get("/nowhere");
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (404, r#"{"detail":"Not Found"}"#)
+    );
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+
+    // The component serves the prefix but not this path: the guest answers.
+    let reply = examples().get("/items/5/extra");
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (404, r#"{"detail":"Not Found"}"#)
+    );
+
+    let reply = examples().send("DELETE", "/items/5", &[], b"");
+    assert_eq!(reply.status, 405);
+    assert_eq!(reply.header("allow"), Some("GET"));
+    assert_eq!(reply.body, r#"{"detail":"Method Not Allowed"}"#);
+
+    let reply = examples().send("PUT", "/items", &[], b"");
+    assert_eq!(reply.status, 405);
+    assert_eq!(reply.header("allow"), Some("GET, POST"));
+}
+
+#[test]
+fn bodies_over_the_limit_are_413() {
+    let big = format!(r#"{{"name": "{}", "price": 1}}"#, "x".repeat(2 << 20));
+    let reply = examples().post_json("/items", &big);
+    assert_eq!(reply.status, 413);
+    assert_eq!(reply.body, r#"{"detail":"Payload Too Large"}"#);
+    // The host serves the next request as usual.
+    assert_eq!(examples().get("/hello").status, 200);
+}

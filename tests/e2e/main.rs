@@ -1,0 +1,15 @@
+//! End-to-end tests: the example and test components built to wasm, the real
+//! `wafer` binary started on a free loopback port, and real HTTP requests with
+//! exact assertions on status, headers and body.
+//!
+//! They are the `wafer-host` package's integration tests (see its
+//! `Cargo.toml`), so `cargo test` builds the `wafer` binary first. The
+//! components are built on first use with `cargo build --target
+//! wasm32-wasip2 --release`; the compatibility test also installs the
+//! matching `wasmtime-cli` into `target/tools` once (or uses `$WASMTIME`).
+
+mod compatibility;
+mod examples;
+mod faults;
+mod startup;
+mod support;

@@ -1,0 +1,9 @@
+//! What the tests share: building components, running processes, HTTP.
+
+pub(crate) mod client;
+pub(crate) mod components;
+pub(crate) mod process;
+
+pub(crate) use client::Reply;
+pub(crate) use components::{wasm, workspace};
+pub(crate) use process::{Server, run_to_exit};

@@ -1,0 +1,165 @@
+//! Running servers (`wafer serve`, `wasmtime serve`) on free loopback ports.
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::client::{Reply, request};
+use super::components::target_dir;
+
+/// How long a server may take to start: components compile on first use, and
+/// debug builds of the host compile slowly.
+const STARTUP: Duration = Duration::from_secs(300);
+
+/// A running server, stopped when dropped.
+pub(crate) struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    pub(crate) url: String,
+    log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    /// `wafer serve <args> --listen 127.0.0.1:0`, waiting until it listens.
+    pub(crate) fn wafer(args: &[&str]) -> Server {
+        let mut command = wafer();
+        command
+            .arg("serve")
+            .args(args)
+            .args(["--listen", "127.0.0.1:0"]);
+        Server::start(command, "wafer: listening on ")
+            .unwrap_or_else(|log| panic!("wafer did not start:\n{log}"))
+    }
+
+    /// Starts `command` and waits for a line containing `ready` followed by the
+    /// URL, on standard output or standard error.
+    pub(crate) fn start(mut command: Command, ready: &'static str) -> Result<Server, String> {
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start {command:?}: {e}"))?;
+        let log = Arc::new(Mutex::new(String::new()));
+        let (found, url) = mpsc::channel();
+        let stdout = child.stdout.take().expect("piped stdout");
+        let stderr = child.stderr.take().expect("piped stderr");
+        for stream in [Box::new(stdout) as Box<dyn Read + Send>, Box::new(stderr)] {
+            let log = log.clone();
+            let found = found.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    if let Some(at) = line.find(ready) {
+                        let rest = &line[at + ready.len()..];
+                        let url = rest
+                            .split_whitespace()
+                            .next()
+                            .unwrap_or_default()
+                            .trim_end_matches('/');
+                        let _ = found.send(url.to_owned());
+                    }
+                    let mut log = log.lock().expect("log lock");
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            });
+        }
+        drop(found);
+        match url.recv_timeout(STARTUP) {
+            Ok(url) => Ok(Server { child, url, log }),
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                let log = log.lock().expect("log lock").clone();
+                Err(log)
+            }
+        }
+    }
+
+    /// `GET path`.
+    pub(crate) fn get(&self, path: &str) -> Reply {
+        self.send("GET", path, &[], b"")
+    }
+
+    /// `POST path` with a JSON body.
+    pub(crate) fn post_json(&self, path: &str, body: &str) -> Reply {
+        self.send(
+            "POST",
+            path,
+            &[("content-type", "application/json")],
+            body.as_bytes(),
+        )
+    }
+
+    /// Any request.
+    pub(crate) fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Reply {
+        request(method, &format!("{}{path}", self.url), headers, body)
+    }
+
+    /// Everything the server logged so far.
+    pub(crate) fn log(&self) -> String {
+        self.log.lock().expect("log lock").clone()
+    }
+
+    /// Waits up to 10 s for `text` to appear in the log.
+    pub(crate) fn wait_for_log(&self, text: &str) -> String {
+        for _ in 0..100 {
+            let log = self.log();
+            if log.contains(text) {
+                return log;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("the server never logged {text:?}; its log:\n{}", self.log())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The `wafer` binary cargo built for these tests, with a cache shared by all
+/// tests of the run and plain log lines.
+pub(crate) fn wafer() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wafer"));
+    command
+        .env("WAFER_CACHE_DIR", target_dir().join("e2e-cache"))
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1");
+    command
+}
+
+/// Runs `wafer <args>` to completion (at most 5 minutes): its exit status and
+/// standard error.
+pub(crate) fn run_to_exit(args: &[&str]) -> (ExitStatus, String) {
+    let mut child = wafer()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start wafer");
+    let mut stderr = child.stderr.take().expect("piped stderr");
+    let (done, output) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        let _ = done.send(text);
+    });
+    let Ok(text) = output.recv_timeout(STARTUP) else {
+        let _ = child.kill();
+        panic!("wafer {args:?} did not exit");
+    };
+    (child.wait().expect("wait for wafer"), text)
+}
