@@ -129,7 +129,7 @@ impl ParamSet {
     }
 
     /// The name a field or argument is reported under.
-    fn display_name(&self, name: &str) -> String {
+    pub(crate) fn display_name(&self, name: &str) -> String {
         if self.headers {
             name.replace('_', "-")
         } else {

@@ -67,9 +67,11 @@ impl<'a> de::MapAccess<'a> for EntryAccess<'a, '_, '_> {
     }
 }
 
+/// The items of a list-like input, each with its location step: its index
+/// in a list, or its name for path parameters read as a tuple.
 pub(super) struct SeqItems<'a, 'p, 's> {
     pub(super) parent: &'p De<'a, 's>,
-    pub(super) items: std::iter::Enumerate<std::vec::IntoIter<Input<'a>>>,
+    pub(super) items: std::iter::Enumerate<std::vec::IntoIter<(Input<'a>, LocItem)>>,
 }
 
 impl<'a> de::SeqAccess<'a> for SeqItems<'a, '_, '_> {
@@ -80,8 +82,8 @@ impl<'a> de::SeqAccess<'a> for SeqItems<'a, '_, '_> {
         seed: T,
     ) -> Result<Option<T::Value>, DeError> {
         match self.items.next() {
-            Some((index, input)) => seed
-                .deserialize(self.parent.child(input, LocItem::Index(index), index))
+            Some((index, (input, key))) => seed
+                .deserialize(self.parent.child(input, key, index))
                 .map(Some),
             None => Ok(None),
         }
@@ -89,31 +91,6 @@ impl<'a> de::SeqAccess<'a> for SeqItems<'a, '_, '_> {
 
     fn size_hint(&self) -> Option<usize> {
         Some(self.items.len())
-    }
-}
-
-/// Positional items that are located by name (path parameters as a tuple).
-pub(super) struct NamedItems<'a, 'p, 's> {
-    pub(super) parent: &'p De<'a, 's>,
-    pub(super) items: std::iter::Enumerate<std::vec::IntoIter<(Input<'a>, String)>>,
-}
-
-impl<'a> de::SeqAccess<'a> for NamedItems<'a, '_, '_> {
-    type Error = DeError;
-
-    fn next_element_seed<T: DeserializeSeed<'a>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, DeError> {
-        match self.items.next() {
-            Some((index, (input, name))) => seed
-                .deserialize(
-                    self.parent
-                        .child(input, LocItem::Key(Cow::Owned(name)), index),
-                )
-                .map(Some),
-            None => Ok(None),
-        }
     }
 }
 

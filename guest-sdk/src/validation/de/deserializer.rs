@@ -9,9 +9,10 @@ use serde::Deserializer;
 use serde::de::Visitor;
 use serde_json::Value;
 
-use super::access::{EnumInput, NamedItems, SeqItems};
+use super::access::{EnumInput, SeqItems};
 use super::{De, DeError, Input, Scalar};
 use crate::validation::coerce;
+use crate::validation::error::LocItem;
 use crate::validation::placeholder::Placeholder;
 
 impl<'a> De<'a, '_> {
@@ -271,6 +272,11 @@ impl<'a> Deserializer<'a> for De<'a, '_> {
                     .map_err(|e| this.stamp(e));
             }
         };
+        let items: Vec<_> = items
+            .into_iter()
+            .enumerate()
+            .map(|(index, input)| (input, LocItem::Index(index)))
+            .collect();
         let result = visitor.visit_seq(SeqItems {
             parent: &this,
             items: items.into_iter().enumerate(),
@@ -287,10 +293,12 @@ impl<'a> Deserializer<'a> for De<'a, '_> {
         // A tuple of path parameters, by position: `Path<(u32, String)>`.
         if let Input::Params(params, _) = this.input {
             let entries = params.entries_for(None);
-            let items: Vec<(Input<'a>, String)> =
-                entries.into_iter().map(|e| (e.input, e.loc_key)).collect();
+            let items: Vec<_> = entries
+                .into_iter()
+                .map(|entry| (entry.input, LocItem::from(entry.loc_key)))
+                .collect();
             return visitor
-                .visit_seq(NamedItems {
+                .visit_seq(SeqItems {
                     parent: &this,
                     items: items.into_iter().enumerate(),
                 })
@@ -368,8 +376,12 @@ impl<'a> Deserializer<'a> for De<'a, '_> {
                     Input::Json(value) => value.clone(),
                     _ => Value::Null,
                 };
+                let loc_key = |field: &'static str| match this.input {
+                    Input::Params(params, _) => LocItem::from(params.display_name(field)),
+                    _ => LocItem::from(field),
+                };
                 this.visit_entries(entries, visitor)
-                    .map_err(|e| e.locate_in_struct(&this.loc, &this.order, fields, input))
+                    .map_err(|e| e.locate_in_struct(&this.loc, &this.order, fields, loc_key, input))
             }
             None => {
                 this.record("model_attributes_type");

@@ -1,6 +1,5 @@
 //! The deserializer's own error: only errors that end a pass travel as one.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde::de;
@@ -57,19 +56,21 @@ impl DeError {
     }
 
     /// Like [`DeError::locate`], for the errors a struct visitor raises: a
-    /// missing field is located at the field, ordered by declaration.
+    /// missing field is located at the field (under the name `loc_key` gives
+    /// it), ordered by declaration.
     pub(super) fn locate_in_struct(
         self,
         loc: &[LocItem],
         order: &[usize],
         fields: &[&str],
+        loc_key: impl FnOnce(&'static str) -> LocItem,
         input: impl FnOnce() -> Value,
     ) -> Self {
         match self.0.kind {
             DeErrorKind::MissingField(field) if self.0.loc.is_none() => {
                 let mut error = self;
                 let mut field_loc = loc.to_vec();
-                field_loc.push(LocItem::Key(Cow::Borrowed(field)));
+                field_loc.push(loc_key(field));
                 let mut field_order = order.to_vec();
                 field_order.push(
                     fields
@@ -95,8 +96,8 @@ impl DeError {
         } = *self.0;
         let loc = loc.unwrap_or_else(|| root.to_vec());
         let (action, detail) = match kind {
-            DeErrorKind::MissingField(_) => (
-                Action::AddMissing,
+            DeErrorKind::MissingField(field) => (
+                Action::AddMissing(field),
                 ErrorDetail::new("missing", loc.clone(), input),
             ),
             DeErrorKind::UnknownField(_) => (

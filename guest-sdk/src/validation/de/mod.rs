@@ -135,8 +135,9 @@ struct Override {
 enum Action {
     /// Record the error and give a placeholder instead of the value.
     Replace,
-    /// Add this missing field to its object, with a placeholder value.
-    AddMissing,
+    /// Add this missing field (serde's name for it) to its object, with a
+    /// placeholder value.
+    AddMissing(&'static str),
     /// Leave this key out of its object (`extra_forbidden`).
     SkipKey,
 }
@@ -321,15 +322,17 @@ impl<'a, 's> De<'a, 's> {
         };
         // Fields that an earlier pass found missing come last; sorting puts their
         // errors in declaration order.
-        for missing in self.session.overrides.iter().filter(|o| {
-            o.action == Action::AddMissing
-                && o.loc.len() == self.loc.len() + 1
-                && o.loc.starts_with(&self.loc)
-        }) {
-            if let Some(LocItem::Key(key)) = missing.loc.last() {
+        for missing in self
+            .session
+            .overrides
+            .iter()
+            .filter(|o| o.loc.len() == self.loc.len() + 1 && o.loc.starts_with(&self.loc))
+        {
+            if let (Action::AddMissing(field), Some(loc_key)) = (missing.action, missing.loc.last())
+            {
                 entries.push(Entry {
-                    key: key.clone(),
-                    loc_key: key.to_string(),
+                    key: Cow::Borrowed(field),
+                    loc_key: loc_key.to_string(),
                     position: missing.order.last().copied().unwrap_or(usize::MAX),
                     input: Input::Missing,
                 });
