@@ -13,9 +13,9 @@ app = FastAPI(title="Items", version="0.1.0")
 
 
 class Item(BaseModel):
-    name: str
-    price: float
-    tags: list[str] = Field(default_factory=list)
+    name: str = Field(min_length=1, max_length=50)
+    price: float = Field(gt=0)
+    tags: list[str] = Field(default_factory=list, max_length=10)
 
 
 CATALOG = [
@@ -37,7 +37,7 @@ def list_items(page: Pagination = Depends()) -> list[Item]:
 
 
 @app.get("/items/{item_id}")
-def read_item(item_id: int, q: Optional[str] = Query(None)):
+def read_item(item_id: int = Path(ge=1), q: Optional[str] = Query(None, max_length=20)):
     return {"id": item_id, "q": q}
 
 

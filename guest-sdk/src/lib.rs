@@ -77,7 +77,7 @@ pub use error::HttpError;
 pub use extract::{FromRequest, Header, Json, Path, Query, State};
 pub use response::{IntoResponse, Response};
 pub use route::{IntoRoutes, Route, RouteInfo};
-pub use wafer_macros::{delete, get, head, options, patch, post, put};
+pub use wafer_macros::{delete, get, head, model, options, patch, post, put};
 
 /// The `http` crate, whose `StatusCode`, `Method`, `HeaderMap` and `Uri`
 /// handlers use.

@@ -8,6 +8,15 @@ use crate::response::{IntoResponse, Response};
 use crate::validation::ValidationErrors;
 
 pub use http;
+pub use serde;
+pub use utoipa::ToSchema;
+
+/// Brought into scope by `#[wafer::model]` so that utoipa's derive finds the
+/// `utoipa` crate even where the app does not depend on it.
+pub mod schema_scope {
+    pub use utoipa;
+}
+pub use crate::validation::constrained;
 
 /// What the `export!` macro expands to on `wasm32`.
 #[cfg(target_arch = "wasm32")]
@@ -34,11 +43,19 @@ impl<'c, 'r> Arguments<'c, 'r> {
     }
 
     /// Extracts one argument; `None` if it failed (the reason is kept).
-    pub fn extract<T: FromRequest + 'static>(&mut self, name: Option<&'static str>) -> Option<T> {
+    pub fn extract<T: FromRequest + 'static>(
+        &mut self,
+        name: Option<&'static str>,
+        constraints: Option<&'static str>,
+    ) -> Option<T> {
         if self.stop.is_some() {
             return None;
         }
         let argument = name.map_or(Argument::unnamed(), Argument::named);
+        let argument = match constraints {
+            Some(constraints) => argument.with_constraints(constraints),
+            None => argument,
+        };
         match self.cx.extract_argument::<T>(&argument) {
             Ok(value) => Some(value),
             Err(rejection) => {

@@ -18,14 +18,18 @@ use wafer::extract::{Argument, FromRequest, Rejection};
 use wafer::{App, Json, Path, Query, RequestContext, State, get, post};
 
 /// An item for sale.
+#[wafer::model]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Item {
     /// What it is called.
+    #[field(min_length = 1, max_length = 50)]
     pub name: String,
     /// What it costs.
+    #[field(gt = 0)]
     pub price: f64,
     /// Labels for search.
     #[serde(default)]
+    #[field(max_length = 10)]
     pub tags: Vec<String>,
 }
 
@@ -88,7 +92,10 @@ fn list_items(State(catalog): State<Catalog>, page: Pagination) -> Json<Vec<Item
 
 /// Read one item.
 #[get("/items/{item_id}")]
-fn read_item(item_id: Path<i64>, q: Query<Option<String>>) -> Json<Value> {
+fn read_item(
+    #[field(ge = 1)] item_id: Path<i64>,
+    #[field(max_length = 20)] q: Query<Option<String>>,
+) -> Json<Value> {
     Json(json!({"id": *item_id, "q": *q}))
 }
 

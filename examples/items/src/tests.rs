@@ -84,3 +84,23 @@ fn the_pagination_dependency_can_be_overridden() {
     let items = client.get("/items?skip=0").send().json();
     assert_eq!(items, json!([{"name": "drill", "price": 89.9, "tags": []}]));
 }
+
+#[test]
+fn enforces_the_constraints_of_the_fastapi_app() {
+    let client = TestClient::new(app());
+    let response = client
+        .post("/items")
+        .json(&json!({"name": "", "price": 0, "tags": vec!["a"; 11]}))
+        .send();
+    assert_eq!(response.status(), 422);
+    assert_eq!(
+        response.text(),
+        r#"{"detail":[{"type":"string_too_short","loc":["body","name"],"msg":"String should have at least 1 character","input":"","ctx":{"min_length":1}},{"type":"greater_than","loc":["body","price"],"msg":"Input should be greater than 0","input":0,"ctx":{"gt":0.0}},{"type":"too_long","loc":["body","tags"],"msg":"List should have at most 10 items after validation, not 11","input":["a","a","a","a","a","a","a","a","a","a","a"],"ctx":{"field_type":"List","max_length":10,"actual_length":11}}]}"#
+    );
+    let response = client.get(&format!("/items/0?q={}", "x".repeat(21))).send();
+    assert_eq!(response.status(), 422);
+    assert_eq!(
+        response.text(),
+        r#"{"detail":[{"type":"greater_than_equal","loc":["path","item_id"],"msg":"Input should be greater than or equal to 1","input":"0","ctx":{"ge":1}},{"type":"string_too_long","loc":["query","q"],"msg":"String should have at most 20 characters","input":"xxxxxxxxxxxxxxxxxxxxx","ctx":{"max_length":20}}]}"#
+    );
+}

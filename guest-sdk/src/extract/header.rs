@@ -38,6 +38,7 @@ impl<T: DeserializeOwned> FromRequest for Header<T> {
         Ok(Header(validation::from_params(
             cx.header_params(),
             argument.name(),
+            argument.constraints(),
         )?))
     }
 }

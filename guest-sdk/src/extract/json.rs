@@ -35,8 +35,8 @@ use crate::validation::{self, BodyError};
 pub struct Json<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequest for Json<T> {
-    fn from_request(cx: &RequestContext<'_>, _: &Argument) -> Result<Self, Rejection> {
-        match validation::from_body(cx.body(), is_json(cx.headers())) {
+    fn from_request(cx: &RequestContext<'_>, argument: &Argument) -> Result<Self, Rejection> {
+        match validation::from_body(cx.body(), is_json(cx.headers()), argument.constraints()) {
             Ok(value) => Ok(Json(value)),
             Err(BodyError::Invalid(errors)) => Err(errors.into()),
             Err(BodyError::NotUtf8) => Err(HttpError::new(

@@ -83,25 +83,49 @@ pub trait FromRequest: Sized {
 /// `user_agent: Header<String>` the header `user-agent`, as FastAPI reads
 /// parameters by name. Arguments written as patterns (`Path(id): Path<u32>`)
 /// have no name.
+///
+/// Its constraints come from a `#[field(...)]` attribute on the argument
+/// (`#[field(ge = 1)] item_id: Path<i64>`), as a JSON spec of
+/// [`Constraints`](crate::validation::Constraints).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Argument {
     name: Option<&'static str>,
+    constraints: Option<&'static str>,
 }
 
 impl Argument {
     /// An argument with a name.
     pub const fn named(name: &'static str) -> Self {
-        Argument { name: Some(name) }
+        Argument {
+            name: Some(name),
+            constraints: None,
+        }
     }
 
     /// An argument without a name.
     pub const fn unnamed() -> Self {
-        Argument { name: None }
+        Argument {
+            name: None,
+            constraints: None,
+        }
+    }
+
+    /// The same argument with constraints on its value.
+    pub const fn with_constraints(self, constraints: &'static str) -> Self {
+        Argument {
+            constraints: Some(constraints),
+            ..self
+        }
     }
 
     /// The argument's name, if it has one.
     pub fn name(&self) -> Option<&'static str> {
         self.name
+    }
+
+    /// The argument's constraints, if it has any.
+    pub fn constraints(&self) -> Option<&'static str> {
+        self.constraints
     }
 }
 

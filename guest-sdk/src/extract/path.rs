@@ -42,7 +42,11 @@ impl<T: DeserializeOwned> FromRequest for Path<T> {
             _ if params.len() == 1 => params.names().next(),
             name => name,
         };
-        Ok(Path(validation::from_params(params, name)?))
+        Ok(Path(validation::from_params(
+            params,
+            name,
+            argument.constraints(),
+        )?))
     }
 }
 

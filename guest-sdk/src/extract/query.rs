@@ -40,6 +40,7 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
         Ok(Query(validation::from_params(
             cx.query_params(),
             argument.name(),
+            argument.constraints(),
         )?))
     }
 }

@@ -6,7 +6,14 @@
 //! location. The result is either the typed value or [`ValidationErrors`], which
 //! answers 422 with FastAPI's body.
 
+#![allow(
+    clippy::result_large_err,
+    reason = "validation errors are the slow path; boxing them would only add noise"
+)]
+
 mod coerce;
+mod constrained;
+mod constraints;
 mod de;
 mod error;
 mod json_syntax;
@@ -17,6 +24,8 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::Value;
 
+pub use constrained::constrained;
+pub use constraints::Constraints;
 pub use error::{ErrorDetail, LocItem, ValidationErrors};
 
 pub(crate) use de::{Entry, Input};
@@ -30,28 +39,38 @@ pub(crate) enum BodyError {
     NotUtf8,
 }
 
-/// Deserializes `T` from a request body as FastAPI reads a JSON body parameter.
+/// Deserializes `T` from a request body as FastAPI reads a JSON body parameter,
+/// checking `constraints` (a JSON spec, see [`Constraints`]) on the whole body.
 ///
 /// An empty body is `missing`. `is_json` says whether the content type announces
 /// JSON; other bodies are validated as a string, which no model accepts.
-pub(crate) fn from_body<T>(body: &[u8], is_json: bool) -> Result<T, BodyError>
+pub(crate) fn from_body<T>(
+    body: &[u8],
+    is_json: bool,
+    constraints: Option<&'static str>,
+) -> Result<T, BodyError>
 where
     T: for<'de> Deserialize<'de>,
 {
-    let root = || vec![LocItem::from("body")];
+    let validate = |input: Input<'_>| {
+        de::from_input(input, vec![LocItem::from("body")], constraints).map_err(BodyError::Invalid)
+    };
     if body.is_empty() {
-        return de::from_input(Input::Missing, root()).map_err(BodyError::Invalid);
+        return validate(Input::Missing);
     }
     if !is_json {
         let text = Value::String(String::from_utf8_lossy(body).into_owned());
-        return de::from_input(Input::Json(&text), root()).map_err(BodyError::Invalid);
+        return validate(Input::Json(&text));
     }
-    // Fast path: a valid body of the exact types needs nothing more than serde_json.
-    if let Ok(value) = serde_json::from_slice::<T>(body) {
+    // Fast path: a valid body of the exact types, without constraints (a
+    // constrained field refuses plain deserializers), needs only serde_json.
+    if constraints.is_none()
+        && let Ok(value) = serde_json::from_slice::<T>(body)
+    {
         return Ok(value);
     }
     match serde_json::from_slice::<Value>(body) {
-        Ok(value) => de::from_input(Input::Json(&value), root()).map_err(BodyError::Invalid),
+        Ok(value) => validate(Input::Json(&value)),
         Err(error) => match std::str::from_utf8(body) {
             Ok(text) => Err(BodyError::Invalid(
                 json_syntax::json_invalid(text, &error).into(),
@@ -64,10 +83,11 @@ where
 /// Deserializes `T` from named string parameters (path, query or headers).
 ///
 /// A struct takes its fields from the parameters; any other type takes the
-/// parameter called `name`.
+/// parameter called `name`, and must satisfy `constraints`.
 pub(crate) fn from_params<'a, T>(
     params: &'a ParamSet,
     name: Option<&'a str>,
+    constraints: Option<&'static str>,
 ) -> Result<T, ValidationErrors>
 where
     T: Deserialize<'a>,
@@ -75,6 +95,7 @@ where
     de::from_input(
         Input::Params(params, name),
         vec![LocItem::from(params.source)],
+        constraints,
     )
 }
 

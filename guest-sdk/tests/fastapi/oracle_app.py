@@ -7,7 +7,7 @@ in `answers.json`, which the Rust test compares Wafer's answers with.
 from enum import Enum
 from typing import Optional
 
-from fastapi import FastAPI, Header, Query
+from fastapi import FastAPI, Header, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 app = FastAPI()
@@ -90,3 +90,44 @@ def headers(count: int, x_token: str = Header(), x_level: Optional[int] = Header
 @app.get("/colors/{color}")
 def colors(color: Color):
     return {"color": color}
+
+
+class Priced(BaseModel):
+    price: float = Field(gt=0)
+
+
+class Constrained(BaseModel):
+    name: str = Field(min_length=1, max_length=5)
+    code: Optional[str] = Field(None, pattern=r"^[a-z]+$")
+    n: int = Field(0, ge=1, le=10)
+    x: float = Field(0.5, gt=0, lt=1)
+    m: int = Field(0, multiple_of=5)
+    f: float = Field(0.0, multiple_of=0.5)
+    tags: list[str] = Field(default_factory=list, min_length=1, max_length=2)
+    subs: list[Priced] = Field(default_factory=list)
+
+
+class Ordered(BaseModel):
+    s: str = Field("x", min_length=3, max_length=2, pattern="^z")
+    i: int = Field(7, multiple_of=5, le=3, lt=3, ge=10, gt=10)
+    f: float = Field(7.0, multiple_of=5, le=3, lt=3, ge=10, gt=10)
+    l: list[str] = Field(default_factory=list, min_length=2)
+
+
+@app.post("/constrained")
+def constrained(body: Constrained):
+    return body
+
+
+@app.post("/ordered")
+def ordered(body: Ordered):
+    return body
+
+
+@app.get("/bounded/{item_id}")
+def bounded(
+    item_id: int = Path(ge=1),
+    q: Optional[str] = Query(None, max_length=3),
+    k: list[int] = Query([], max_length=2),
+):
+    return {"item_id": item_id, "q": q, "k": k}

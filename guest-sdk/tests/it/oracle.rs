@@ -105,6 +105,87 @@ fn colors(color: Path<Color>) -> Json<Value> {
     Json(json!({"color": *color}))
 }
 
+#[wafer::model]
+#[derive(Deserialize, Serialize)]
+struct Priced {
+    #[field(gt = 0)]
+    price: f64,
+}
+
+fn half() -> f64 {
+    0.5
+}
+
+#[wafer::model]
+#[derive(Deserialize, Serialize)]
+struct Constrained {
+    #[field(min_length = 1, max_length = 5)]
+    name: String,
+    #[field(pattern = "^[a-z]+$")]
+    code: Option<String>,
+    #[serde(default)]
+    #[field(ge = 1, le = 10)]
+    n: i64,
+    #[serde(default = "half")]
+    #[field(gt = 0, lt = 1)]
+    x: f64,
+    #[serde(default)]
+    #[field(multiple_of = 5)]
+    m: i64,
+    #[serde(default)]
+    #[field(multiple_of = 0.5)]
+    f: f64,
+    #[serde(default)]
+    #[field(min_length = 1, max_length = 2)]
+    tags: Vec<String>,
+    #[serde(default)]
+    subs: Vec<Priced>,
+}
+
+fn x() -> String {
+    "x".into()
+}
+
+fn seven() -> i64 {
+    7
+}
+
+#[wafer::model]
+#[derive(Deserialize, Serialize)]
+struct Ordered {
+    #[serde(default = "x")]
+    #[field(min_length = 3, max_length = 2, pattern = "^z")]
+    s: String,
+    #[serde(default = "seven")]
+    #[field(multiple_of = 5, le = 3, lt = 3, ge = 10, gt = 10)]
+    i: i64,
+    #[serde(default)]
+    #[field(multiple_of = 5, le = 3, lt = 3, ge = 10, gt = 10)]
+    f: f64,
+    #[serde(default)]
+    #[field(min_length = 2)]
+    l: Vec<String>,
+}
+
+#[post("/constrained")]
+fn constrained(body: Json<Constrained>) -> Json<Constrained> {
+    body
+}
+
+#[post("/ordered")]
+fn ordered(body: Json<Ordered>) -> Json<Ordered> {
+    body
+}
+
+#[get("/bounded/{item_id}")]
+fn bounded(
+    #[field(ge = 1)] item_id: Path<i64>,
+    #[field(max_length = 3)] q: Query<Option<String>>,
+    #[field(max_length = 2)] k: Query<Option<Vec<i64>>>,
+) -> Json<Value> {
+    Json(json!({"item_id": *item_id, "q": *q, "k": k.0.unwrap_or_default()}))
+}
+
 fn app() -> App {
     App::new().routes((
         read_item,
@@ -115,6 +196,9 @@ fn app() -> App {
         flags,
         headers,
         colors,
+        constrained,
+        ordered,
+        bounded,
     ))
 }
 

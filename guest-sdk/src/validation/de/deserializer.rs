@@ -1,10 +1,5 @@
 //! The `serde::Deserializer` implementation: one method per requested type.
 
-#![allow(
-    clippy::result_large_err,
-    reason = "validation errors are the slow path; boxing them would only add noise"
-)]
-
 use serde::Deserializer;
 use serde::de::Visitor;
 use serde_json::Value;
@@ -12,6 +7,8 @@ use serde_json::Value;
 use super::access::{EnumInput, SeqItems};
 use super::{De, DeError, Input, Scalar};
 use crate::validation::coerce;
+use crate::validation::constrained::CONSTRAINED;
+use crate::validation::constraints::{Constraints, Numeric};
 use crate::validation::error::LocItem;
 use crate::validation::placeholder::Placeholder;
 
@@ -42,6 +39,7 @@ impl<'a> De<'a, '_> {
                     .with_message(format!("Input should be less than or equal to {max}"))
                     .with_ctx("le", json_int(max)));
             }
+            this.check(|c, error| c.check_number(Numeric::Int(value), error))?;
             Ok(value)
         };
         self.convert(0, convert, visit, visitor)
@@ -151,12 +149,14 @@ impl<'a> Deserializer<'a> for De<'a, '_> {
 
     fn deserialize_f64<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, DeError> {
         let convert = |this: &Self| {
-            match this.scalar() {
+            let value = match this.scalar() {
                 Scalar::Json(value) => coerce::float_from_json(value),
                 Scalar::Text(text) => coerce::float_from_str(text),
                 Scalar::Missing => Err(coerce::FloatError::Type),
             }
-            .map_err(|error| this.error(error.kind()))
+            .map_err(|error| this.error(error.kind()))?;
+            this.check(|c, error| c.check_number(Numeric::Float(value), error))?;
+            Ok(value)
         };
         self.convert(0.0, convert, |v: V, f| v.visit_f64(f), visitor)
     }
@@ -176,7 +176,11 @@ impl<'a> Deserializer<'a> for De<'a, '_> {
     }
 
     fn deserialize_str<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, DeError> {
-        let convert = |this: &Self| this.text().ok_or_else(|| this.error("string_type"));
+        let convert = |this: &Self| {
+            let text = this.text().ok_or_else(|| this.error("string_type"))?;
+            this.check(|c, error| c.check_str(text, error))?;
+            Ok(text)
+        };
         self.convert("", convert, |v: V, s| v.visit_borrowed_str(s), visitor)
     }
 
@@ -243,10 +247,15 @@ impl<'a> Deserializer<'a> for De<'a, '_> {
     }
 
     fn deserialize_newtype_struct<V: Visitor<'a>>(
-        self,
-        _name: &'static str,
+        mut self,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value, DeError> {
+        // A constrained model field (see `validation::constrained`): its
+        // constraints apply to the value within.
+        if let Some(spec) = name.strip_prefix(CONSTRAINED) {
+            self.constraints = Some(Constraints::from_spec(spec));
+        }
         let loc = self.loc.clone();
         let order = self.order.clone();
         visitor
@@ -272,6 +281,14 @@ impl<'a> Deserializer<'a> for De<'a, '_> {
                     .map_err(|e| this.stamp(e));
             }
         };
+        let count = items.len();
+        if let Err(too_long) = this.check(|c, error| c.check_max_items(count, error)) {
+            this.record_detail(too_long);
+            return Placeholder
+                .deserialize_seq(visitor)
+                .map_err(|e| this.stamp(e));
+        }
+        let errors_before = this.error_count();
         let items: Vec<_> = items
             .into_iter()
             .enumerate()
@@ -281,6 +298,11 @@ impl<'a> Deserializer<'a> for De<'a, '_> {
             parent: &this,
             items: items.into_iter().enumerate(),
         });
+        if this.error_count() == errors_before
+            && let Err(too_short) = this.check(|c, error| c.check_min_items(count, error))
+        {
+            this.record_detail(too_short);
+        }
         result.map_err(|e| this.stamp(e))
     }
 

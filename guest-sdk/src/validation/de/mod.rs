@@ -20,7 +20,8 @@ mod deserializer;
 mod error;
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use serde::Deserialize;
 use serde::de::Visitor;
@@ -29,6 +30,7 @@ use serde_json::Value;
 use self::access::EntryAccess;
 use self::error::DeErrorKind;
 use super::ParamSet;
+use super::constraints::Constraints;
 use super::error::{ErrorDetail, LocItem, ValidationErrors};
 
 pub(crate) use self::access::Entry;
@@ -56,11 +58,14 @@ pub(crate) enum Input<'a> {
 }
 
 /// Deserializes `T` from `input`, reporting errors under `root` (for example
-/// `["body"]` or `["query"]`).
+/// `["body"]` or `["query"]`) and checking `constraints` on the value itself.
 pub(crate) fn from_input<'a, T: Deserialize<'a>>(
     input: Input<'a>,
     root: Vec<LocItem>,
+    constraints: Option<&'static str>,
 ) -> Result<T, ValidationErrors> {
+    let _validating = Validating::start();
+    let constraints = constraints.map(Constraints::from_spec);
     let mut overrides: Vec<Override> = Vec::new();
     let mut recorded = Vec::new();
     for _ in 0..MAX_PASSES {
@@ -72,6 +77,7 @@ pub(crate) fn from_input<'a, T: Deserialize<'a>>(
             input,
             loc: root.clone(),
             order: Vec::new(),
+            constraints: constraints.clone(),
             session: &session,
         });
         recorded = session.recorded.into_inner();
@@ -92,6 +98,33 @@ pub(crate) fn from_input<'a, T: Deserialize<'a>>(
         }
     }
     Err(sorted(recorded))
+}
+
+thread_local! {
+    static VALIDATING: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Marks the thread as inside [`from_input`] while it lives.
+struct Validating;
+
+impl Validating {
+    fn start() -> Validating {
+        VALIDATING.with(|depth| depth.set(depth.get() + 1));
+        Validating
+    }
+}
+
+impl Drop for Validating {
+    fn drop(&mut self) {
+        VALIDATING.with(|depth| depth.set(depth.get() - 1));
+    }
+}
+
+/// Whether a validating deserializer is at work on this thread: constrained
+/// fields can only be checked by it, so they refuse plain deserializers (which
+/// sends a body from the `serde_json` fast path to the validating one).
+pub(crate) fn is_validating() -> bool {
+    VALIDATING.with(|depth| depth.get() > 0)
 }
 
 fn sorted(mut recorded: Vec<(Vec<usize>, ErrorDetail)>) -> ValidationErrors {
@@ -148,6 +181,8 @@ struct De<'a, 's> {
     loc: Vec<LocItem>,
     /// Sort key: the position of each step among its siblings.
     order: Vec<usize>,
+    /// What the value must satisfy besides its type.
+    constraints: Option<Rc<Constraints>>,
     session: &'s Session<'s>,
 }
 
@@ -168,6 +203,7 @@ impl<'a, 's> De<'a, 's> {
             input,
             loc,
             order,
+            constraints: None,
             session: self.session,
         }
     }
@@ -178,7 +214,9 @@ impl<'a, 's> De<'a, 's> {
             Input::Params(params, Some(name)) => {
                 let input = params.get(name).map_or(Input::Missing, Input::Texts);
                 let key = LocItem::Key(Cow::Owned(params.display_name(name)));
-                self.child(input, key, 0)
+                let mut parameter = self.child(input, key, 0);
+                parameter.constraints = self.constraints;
+                parameter
             }
             _ => self,
         }
@@ -269,6 +307,25 @@ impl<'a, 's> De<'a, 's> {
             return true;
         }
         false
+    }
+
+    /// Runs a check of this value's constraints, if it has any.
+    fn check(
+        &self,
+        check: impl FnOnce(
+            &Constraints,
+            &dyn Fn(&'static str) -> ErrorDetail,
+        ) -> Result<(), ErrorDetail>,
+    ) -> Result<(), ErrorDetail> {
+        match &self.constraints {
+            Some(constraints) => check(constraints, &|kind| self.error(kind)),
+            None => Ok(()),
+        }
+    }
+
+    /// How many errors this pass has recorded so far.
+    fn error_count(&self) -> usize {
+        self.session.recorded.borrow().len()
     }
 
     fn error(&self, kind: &'static str) -> ErrorDetail {

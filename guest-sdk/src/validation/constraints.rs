@@ -1,0 +1,374 @@
+//! Field constraints, Pydantic's `Field(...)` arguments: `gt`, `ge`, `lt`, `le`,
+//! `multiple_of`, `min_length`, `max_length` and `pattern`.
+//!
+//! The route and model macros write a field's constraints as a small JSON
+//! object; the validating deserializer checks them at the point where it has
+//! converted the value, in Pydantic's order, and reports Pydantic's error.
+//!
+//! Patterns use `regex-lite`, which keeps components small: its syntax is the
+//! `regex` crate's (Pydantic's engine), but `\d`, `\w` and `\s` match ASCII
+//! only and Unicode classes (`\p{...}`) are not available.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use regex_lite::Regex;
+use serde::Deserialize;
+use serde_json::{Number, Value};
+
+use super::error::ErrorDetail;
+
+/// What a model field or handler argument requires of its value.
+///
+/// Which constraints apply depends on the value: the bounds to numbers,
+/// `min_length`/`max_length` to strings (characters) and lists (items),
+/// `pattern` to strings (a regular expression that must match somewhere in
+/// the string, as in Pydantic).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Constraints {
+    /// Greater than.
+    pub gt: Option<Number>,
+    /// Greater than or equal.
+    pub ge: Option<Number>,
+    /// Less than.
+    pub lt: Option<Number>,
+    /// Less than or equal.
+    pub le: Option<Number>,
+    /// A multiple of.
+    pub multiple_of: Option<Number>,
+    /// At least this many characters (strings) or items (lists).
+    pub min_length: Option<usize>,
+    /// At most this many characters (strings) or items (lists).
+    pub max_length: Option<usize>,
+    /// A regular expression the string must match.
+    pub pattern: Option<String>,
+}
+
+/// A number as the field's type holds it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Numeric {
+    Int(i128),
+    Float(f64),
+}
+
+impl Numeric {
+    fn as_f64(self) -> f64 {
+        match self {
+            Numeric::Int(int) => int as f64,
+            Numeric::Float(float) => float,
+        }
+    }
+}
+
+impl Constraints {
+    /// The constraints in `spec`, a JSON object such as `{"gt":0,"max_length":5}`,
+    /// parsed once per spec and kept.
+    pub(crate) fn from_spec(spec: &'static str) -> Rc<Constraints> {
+        thread_local! {
+            static PARSED: RefCell<HashMap<&'static str, Rc<Constraints>>> = RefCell::default();
+        }
+        PARSED.with(|parsed| {
+            parsed
+                .borrow_mut()
+                .entry(spec)
+                .or_insert_with(|| {
+                    Rc::new(serde_json::from_str(spec).unwrap_or_else(|error| {
+                        // The macros check specs at compile time; this is a
+                        // hand-written spec gone wrong.
+                        crate::log::error(format_args!(
+                            "ignoring invalid constraints {spec}: {error}"
+                        ));
+                        Constraints::default()
+                    }))
+                })
+                .clone()
+        })
+    }
+
+    /// Checks a number; `error` makes an error of the given type at the value.
+    pub(crate) fn check_number(
+        &self,
+        value: Numeric,
+        error: impl Fn(&'static str) -> ErrorDetail,
+    ) -> Result<(), ErrorDetail> {
+        let ctx = |bound: &Number| ctx_number(bound, value);
+        if let Some(multiple_of) = &self.multiple_of
+            && !is_multiple(value, multiple_of)
+        {
+            return Err(error("multiple_of")
+                .with_message(format!("Input should be a multiple of {multiple_of}"))
+                .with_ctx("multiple_of", ctx(multiple_of)));
+        }
+        let bounds = [
+            (Bound::Le, &self.le),
+            (Bound::Lt, &self.lt),
+            (Bound::Ge, &self.ge),
+            (Bound::Gt, &self.gt),
+        ];
+        for (bound, limit) in bounds {
+            let Some(limit) = limit else { continue };
+            let within = match (value, limit.as_i64()) {
+                (Numeric::Int(int), Some(limit)) => bound.holds(int, i128::from(limit)),
+                _ => bound.holds(value.as_f64(), limit.as_f64().unwrap_or(f64::NAN)),
+            };
+            if !within {
+                return Err(error(bound.kind())
+                    .with_message(format!("Input should be {} {limit}", bound.words()))
+                    .with_ctx(bound.key(), ctx(limit)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks a string: length in characters, then the pattern.
+    pub(crate) fn check_str(
+        &self,
+        text: &str,
+        error: impl Fn(&'static str) -> ErrorDetail,
+    ) -> Result<(), ErrorDetail> {
+        let length = text.chars().count();
+        if let Some(min) = self.min_length
+            && length < min
+        {
+            return Err(error("string_too_short")
+                .with_message(format!(
+                    "String should have at least {min} {}",
+                    plural(min, "character")
+                ))
+                .with_ctx("min_length", min));
+        }
+        if let Some(max) = self.max_length
+            && length > max
+        {
+            return Err(error("string_too_long")
+                .with_message(format!(
+                    "String should have at most {max} {}",
+                    plural(max, "character")
+                ))
+                .with_ctx("max_length", max));
+        }
+        if let Some(pattern) = &self.pattern
+            && !matches_pattern(pattern, text)
+        {
+            return Err(error("string_pattern_mismatch")
+                .with_message(format!("String should match pattern '{pattern}'"))
+                .with_ctx("pattern", pattern.as_str()));
+        }
+        Ok(())
+    }
+
+    /// Checks a list's length before its items are validated: too many items
+    /// is reported instead of the items' errors, as Pydantic does.
+    pub(crate) fn check_max_items(
+        &self,
+        count: usize,
+        error: impl Fn(&'static str) -> ErrorDetail,
+    ) -> Result<(), ErrorDetail> {
+        match self.max_length {
+            Some(max) if count > max => Err(error("too_long")
+                .with_message(format!(
+                    "List should have at most {max} {} after validation, not {count}",
+                    plural(max, "item")
+                ))
+                .with_ctx("field_type", "List")
+                .with_ctx("max_length", max)
+                .with_ctx("actual_length", count)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks a list's length after its items were validated without error.
+    pub(crate) fn check_min_items(
+        &self,
+        count: usize,
+        error: impl Fn(&'static str) -> ErrorDetail,
+    ) -> Result<(), ErrorDetail> {
+        match self.min_length {
+            Some(min) if count < min => Err(error("too_short")
+                .with_message(format!(
+                    "List should have at least {min} {} after validation, not {count}",
+                    plural(min, "item")
+                ))
+                .with_ctx("field_type", "List")
+                .with_ctx("min_length", min)
+                .with_ctx("actual_length", count)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The four bounds, in the order Pydantic checks them.
+#[derive(Debug, Clone, Copy)]
+enum Bound {
+    Le,
+    Lt,
+    Ge,
+    Gt,
+}
+
+impl Bound {
+    fn holds<T: PartialOrd>(self, value: T, limit: T) -> bool {
+        match self {
+            Bound::Le => value <= limit,
+            Bound::Lt => value < limit,
+            Bound::Ge => value >= limit,
+            Bound::Gt => value > limit,
+        }
+    }
+
+    fn kind(self) -> &'static str {
+        match self {
+            Bound::Le => "less_than_equal",
+            Bound::Lt => "less_than",
+            Bound::Ge => "greater_than_equal",
+            Bound::Gt => "greater_than",
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Bound::Le => "le",
+            Bound::Lt => "lt",
+            Bound::Ge => "ge",
+            Bound::Gt => "gt",
+        }
+    }
+
+    fn words(self) -> &'static str {
+        match self {
+            Bound::Le => "less than or equal to",
+            Bound::Lt => "less than",
+            Bound::Ge => "greater than or equal to",
+            Bound::Gt => "greater than",
+        }
+    }
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        noun.to_owned()
+    } else {
+        format!("{noun}s")
+    }
+}
+
+/// The bound as Pydantic puts it in `ctx`: converted to the field's type, so
+/// `gt=0` on a float field reads `0.0`.
+fn ctx_number(bound: &Number, value: Numeric) -> Value {
+    match value {
+        Numeric::Int(_) => Value::Number(bound.clone()),
+        Numeric::Float(_) => bound
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Null, Value::Number),
+    }
+}
+
+fn is_multiple(value: Numeric, of: &Number) -> bool {
+    match (value, of.as_i64()) {
+        (Numeric::Int(int), Some(of)) if of != 0 => int % i128::from(of) == 0,
+        _ => {
+            let of = of.as_f64().unwrap_or(f64::NAN);
+            // Pydantic's tolerance for floating-point remainders.
+            let remainder = value.as_f64() % of;
+            remainder.abs() <= f64::EPSILON || (remainder.abs() - of.abs()).abs() <= f64::EPSILON
+        }
+    }
+}
+
+/// Whether `pattern` matches anywhere in `text`; compiled regexes are kept.
+/// A pattern that does not compile matches nothing (and is reported once).
+fn matches_pattern(pattern: &str, text: &str) -> bool {
+    thread_local! {
+        static COMPILED: RefCell<HashMap<String, Option<Regex>>> = RefCell::default();
+    }
+    COMPILED.with(|compiled| {
+        let mut compiled = compiled.borrow_mut();
+        let regex = compiled.entry(pattern.to_owned()).or_insert_with(|| {
+            Regex::new(pattern)
+                .map_err(|error| {
+                    crate::log::error(format_args!("invalid pattern {pattern:?}: {error}"))
+                })
+                .ok()
+        });
+        regex.as_ref().is_some_and(|regex| regex.is_match(text))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn error(kind: &'static str) -> ErrorDetail {
+        ErrorDetail::new(kind, ["body", "x"], Value::Null)
+    }
+
+    fn constraints(spec: Value) -> Constraints {
+        serde_json::from_value(spec).expect("valid constraints")
+    }
+
+    #[test]
+    fn numbers_are_checked_in_pydantic_order() {
+        let c = constraints(json!({"multiple_of": 5, "le": 3, "lt": 3, "ge": 10, "gt": 10}));
+        let kind = |v| c.check_number(v, error).expect_err("violates").kind;
+        assert_eq!(kind(Numeric::Int(7)), "multiple_of");
+        assert_eq!(kind(Numeric::Int(15)), "less_than_equal");
+        assert_eq!(kind(Numeric::Float(5.0)), "less_than_equal");
+        let c = constraints(json!({"gt": 0}));
+        let e = c
+            .check_number(Numeric::Float(0.0), error)
+            .expect_err("violates");
+        assert_eq!(e.msg, "Input should be greater than 0");
+        assert_eq!(
+            e.ctx,
+            Some(json!({"gt": 0.0}).as_object().cloned().expect("object"))
+        );
+        assert!(c.check_number(Numeric::Float(0.1), error).is_ok());
+    }
+
+    #[test]
+    fn float_multiples_tolerate_rounding() {
+        let c = constraints(json!({"multiple_of": 0.1}));
+        assert!(c.check_number(Numeric::Float(0.3), error).is_ok());
+        assert!(c.check_number(Numeric::Float(0.35), error).is_err());
+    }
+
+    #[test]
+    fn strings_count_characters_then_match_the_pattern() {
+        let c = constraints(json!({"min_length": 1, "max_length": 2, "pattern": "^[a-zé]+$"}));
+        assert!(
+            c.check_str("é✓", error)
+                .is_err_and(|e| e.kind == "string_pattern_mismatch")
+        );
+        assert!(c.check_str("éa", error).is_ok());
+        let e = c.check_str("", error).expect_err("too short");
+        assert_eq!(e.msg, "String should have at least 1 character");
+        assert!(
+            c.check_str("abc", error)
+                .is_err_and(|e| e.msg == "String should have at most 2 characters")
+        );
+    }
+
+    #[test]
+    fn lists_count_items() {
+        let c = constraints(json!({"min_length": 1, "max_length": 2}));
+        let e = c.check_max_items(3, error).expect_err("too long");
+        assert_eq!(
+            e.msg,
+            "List should have at most 2 items after validation, not 3"
+        );
+        assert_eq!(
+            e.ctx,
+            Some(
+                json!({"field_type": "List", "max_length": 2, "actual_length": 3})
+                    .as_object()
+                    .cloned()
+                    .expect("object")
+            )
+        );
+        assert!(c.check_min_items(0, error).is_err_and(|e| e.msg == "List should have at least 1 item after validation, not 0"));
+    }
+}
