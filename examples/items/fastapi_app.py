@@ -31,16 +31,16 @@ class Pagination:
         self.limit = limit
 
 
-@app.get("/items")
+@app.get("/items", tags=["items"])
 def list_items(page: Pagination = Depends()) -> list[Item]:
     return CATALOG[page.skip : page.skip + page.limit]
 
 
-@app.get("/items/{item_id}")
+@app.get("/items/{item_id}", tags=["items"])
 def read_item(item_id: int = Path(ge=1), q: Optional[str] = Query(None, max_length=20)):
     return {"id": item_id, "q": q}
 
 
-@app.post("/items", status_code=201)
+@app.post("/items", status_code=201, tags=["items"])
 def create_item(item: Item) -> Item:
     return item

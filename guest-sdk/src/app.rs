@@ -32,7 +32,7 @@ pub const DEFAULT_MAX_BODY_SIZE: usize = 1024 * 1024;
 ///     Json(json!({"message": "hello"}))
 /// }
 ///
-/// let app = App::new().title("Greeter").version("1.0.0").route(hello);
+/// let app = App::new().title("Greeter").version("1.0.0").routes(wafer::routes![hello]);
 /// ```
 ///
 /// # Panics
@@ -74,7 +74,7 @@ impl App {
         self
     }
 
-    /// Adds several routes: `App::new().routes((list_items, read_item, create_item))`.
+    /// Adds several routes: `App::new().routes(routes![list_items, read_item, create_item])`, see [`routes!`](crate::routes).
     pub fn routes(mut self, routes: impl IntoRoutes) -> Self {
         for route in routes.into_routes() {
             self.add(route);
@@ -139,18 +139,13 @@ impl App {
     }
 
     /// The app's OpenAPI 3.1 document.
-    pub fn openapi(&self) -> utoipa::openapi::OpenApi {
+    pub fn openapi(&self) -> serde_json::Value {
         openapi::document(&self.info, self.routes.iter().map(|route| route.info()))
     }
 
-    /// The app's OpenAPI 3.1 document as JSON.
+    /// The app's OpenAPI 3.1 document as JSON text.
     pub fn openapi_json(&self) -> String {
-        self.openapi().to_json().unwrap_or_else(|error| {
-            crate::log::error(format_args!(
-                "cannot serialize the OpenAPI document: {error}"
-            ));
-            "{}".to_owned()
-        })
+        self.openapi().to_string()
     }
 
     pub(crate) fn override_dependency(&mut self, type_id: TypeId, replacement: Override) {

@@ -30,7 +30,11 @@ use crate::response::{IntoResponse, Response};
 /// assert_eq!(response.body(), br#"{"detail":{"code":7}}"#);
 /// ```
 #[derive(Debug, Clone)]
-pub struct HttpError {
+pub struct HttpError(Box<Inner>);
+
+/// Boxed so that `Result<T, HttpError>` stays small.
+#[derive(Debug, Clone)]
+struct Inner {
     status: StatusCode,
     detail: Value,
     headers: HeaderMap,
@@ -39,11 +43,11 @@ pub struct HttpError {
 impl HttpError {
     /// An error with a status and a detail (a string or any JSON value).
     pub fn new(status: StatusCode, detail: impl Into<Value>) -> Self {
-        HttpError {
+        HttpError(Box::new(Inner {
             status,
             detail: detail.into(),
             headers: HeaderMap::new(),
-        }
+        }))
     }
 
     /// An error whose detail is the status's reason phrase, as FastAPI's
@@ -85,19 +89,19 @@ impl HttpError {
         V: TryInto<HeaderValue>,
     {
         if let (Ok(name), Ok(value)) = (name.try_into(), value.try_into()) {
-            self.headers.append(name, value);
+            self.0.headers.append(name, value);
         }
         self
     }
 
     /// The status.
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.0.status
     }
 
     /// The detail.
     pub fn detail(&self) -> &Value {
-        &self.detail
+        &self.0.detail
     }
 }
 
@@ -109,9 +113,9 @@ impl From<StatusCode> for HttpError {
 
 impl fmt::Display for HttpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.detail {
-            Value::String(detail) => write!(f, "{}: {detail}", self.status),
-            detail => write!(f, "{}: {detail}", self.status),
+        match &self.0.detail {
+            Value::String(detail) => write!(f, "{}: {detail}", self.0.status),
+            detail => write!(f, "{}: {detail}", self.0.status),
         }
     }
 }
@@ -120,9 +124,14 @@ impl std::error::Error for HttpError {}
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
+        let Inner {
+            status,
+            detail,
+            headers,
+        } = *self.0;
         let mut response =
-            Response::json_with_status(self.status, &serde_json::json!({ "detail": self.detail }));
-        response.headers_mut().extend(self.headers);
+            Response::json_with_status(status, &serde_json::json!({ "detail": detail }));
+        response.headers_mut().extend(headers);
         response
     }
 }

@@ -30,7 +30,7 @@
 //! }
 //!
 //! fn app() -> App {
-//!     App::new().routes((read_item, create_item))
+//!     App::new().routes(wafer::routes![read_item, create_item])
 //! }
 //!
 //! // Exports `wasi:http/incoming-handler` and `wafer:app/metadata`.
@@ -57,7 +57,7 @@ mod context;
 mod error;
 pub mod extract;
 mod log;
-mod openapi;
+pub mod openapi;
 mod response;
 mod route;
 mod routing;
@@ -82,6 +82,28 @@ pub use wafer_macros::{delete, get, head, model, options, patch, post, put};
 /// The `http` crate, whose `StatusCode`, `Method`, `HeaderMap` and `Uri`
 /// handlers use.
 pub use http;
+
+/// The routes made by `#[get]`, `#[post]`, ... from these handler functions,
+/// for [`App::routes`].
+///
+/// ```
+/// use wafer::{get, routes, App};
+///
+/// #[get("/a")]
+/// fn a() -> &'static str { "a" }
+///
+/// #[get("/b")]
+/// fn b() -> &'static str { "b" }
+///
+/// let app = App::new().routes(routes![a, b]);
+/// assert_eq!(a(), "a"); // the handlers are still plain functions
+/// ```
+#[macro_export]
+macro_rules! routes {
+    ($($($segment:ident)::+),* $(,)?) => {
+        ($($($segment)::+ {},)*)
+    };
+}
 
 /// Makes an [`App`] the component's implementation of `wasi:http/incoming-handler`
 /// and `wafer:app/metadata`.

@@ -2,7 +2,12 @@
 
 use http::StatusCode;
 
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
 use crate::context::RequestContext;
+use crate::error::HttpError;
+use crate::extract::Json;
 use crate::extract::{Argument, FromRequest, RejectionKind};
 use crate::response::{IntoResponse, Response};
 use crate::validation::ValidationErrors;
@@ -43,20 +48,11 @@ impl<'c, 'r> Arguments<'c, 'r> {
     }
 
     /// Extracts one argument; `None` if it failed (the reason is kept).
-    pub fn extract<T: FromRequest + 'static>(
-        &mut self,
-        name: Option<&'static str>,
-        constraints: Option<&'static str>,
-    ) -> Option<T> {
+    pub fn extract<T: FromRequest + 'static>(&mut self, argument: &Argument) -> Option<T> {
         if self.stop.is_some() {
             return None;
         }
-        let argument = name.map_or(Argument::unnamed(), Argument::named);
-        let argument = match constraints {
-            Some(constraints) => argument.with_constraints(constraints),
-            None => argument,
-        };
-        match self.cx.extract_argument::<T>(&argument) {
+        match self.cx.extract_argument::<T>(argument) {
             Ok(value) => Some(value),
             Err(rejection) => {
                 match rejection.into_kind() {
@@ -83,5 +79,39 @@ pub fn respond(value: impl IntoResponse, status: Option<u16>) -> Response {
     match status.and_then(|status| StatusCode::from_u16(status).ok()) {
         Some(status) => response.with_default_status(status),
         None => response,
+    }
+}
+
+/// Serializes a handler's return value through its `response_model`, as
+/// FastAPI does: fields the model lacks are dropped, and a value the model
+/// rejects is a 500 (logged), never sent.
+pub fn respond_model<M, T>(value: T, status: Option<u16>) -> Response
+where
+    M: DeserializeOwned + Serialize,
+    T: Serialize,
+{
+    match crate::validation::through_model::<M, T>(&value) {
+        Ok(model) => respond(Json(model), status),
+        Err(reason) => {
+            crate::log::error(format_args!(
+                "the response does not match its response_model {}: {reason}",
+                std::any::type_name::<M>()
+            ));
+            HttpError::from_status(StatusCode::INTERNAL_SERVER_ERROR).into_response()
+        }
+    }
+}
+
+/// [`respond_model`] for handlers that return `Result`: errors are answered as
+/// they are.
+pub fn respond_model_result<M, T, E>(value: Result<T, E>, status: Option<u16>) -> Response
+where
+    M: DeserializeOwned + Serialize,
+    T: Serialize,
+    E: IntoResponse,
+{
+    match value {
+        Ok(value) => respond_model::<M, T>(value, status),
+        Err(error) => error.into_response(),
     }
 }

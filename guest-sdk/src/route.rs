@@ -3,6 +3,7 @@
 use http::{Method, StatusCode};
 
 use crate::context::RequestContext;
+use crate::openapi::OperationSpec;
 use crate::response::Response;
 
 /// A handler with its method and path: what `#[get]`, `#[post]` and the other
@@ -18,7 +19,7 @@ pub trait Route {
 }
 
 /// What a route declares about itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct RouteInfo {
     /// The HTTP method.
     pub method: Method,
@@ -31,6 +32,10 @@ pub struct RouteInfo {
     pub doc: &'static str,
     /// The status of a successful response, when not 200.
     pub status: Option<StatusCode>,
+    /// The operation's tags.
+    pub tags: &'static [&'static str],
+    /// Adds what the arguments and return type say to the operation.
+    pub describe: fn(&mut OperationSpec),
 }
 
 /// Several routes at once, for [`App::routes`](crate::App::routes): a tuple of

@@ -15,7 +15,7 @@
 //!     Json(json!({"message": format!("hello, {}", *name)}))
 //! }
 //!
-//! let client = TestClient::new(App::new().route(hello));
+//! let client = TestClient::new(App::new().routes(wafer::routes![hello]));
 //! let response = client.get("/hello/ann").send();
 //! assert_eq!(response.status(), 200);
 //! assert_eq!(response.json(), json!({"message": "hello, ann"}));
@@ -65,7 +65,7 @@ impl TestClient {
     ///     user.0
     /// }
     ///
-    /// let mut client = TestClient::new(App::new().route(me));
+    /// let mut client = TestClient::new(App::new().routes(wafer::routes![me]));
     /// assert_eq!(client.get("/me").send().status(), 401);
     /// client.override_dependency(|_| Ok(CurrentUser("ann".into())));
     /// assert_eq!(client.get("/me").send().text(), "ann");
@@ -85,7 +85,44 @@ impl TestClient {
     /// The app's OpenAPI document, as the component's `wafer:app/metadata`
     /// export returns it.
     pub fn openapi(&self) -> Value {
-        serde_json::from_str(&self.app.openapi_json()).unwrap_or(Value::Null)
+        self.app.openapi()
+    }
+
+    /// Checks the app's OpenAPI document against a golden file, so that every
+    /// change to the generated API shows up in review. With the environment
+    /// variable `WAFER_BLESS=1` set, it writes the file instead.
+    ///
+    /// # Panics
+    ///
+    /// If the document differs from the file, or the file cannot be read or
+    /// written.
+    ///
+    /// ```no_run
+    /// # let client = wafer::testing::TestClient::new(wafer::App::new());
+    /// client.assert_openapi_matches(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json"));
+    /// ```
+    pub fn assert_openapi_matches(&self, golden: impl AsRef<std::path::Path>) {
+        let golden = golden.as_ref();
+        let mut document = serde_json::to_string_pretty(&self.openapi()).unwrap_or_default();
+        document.push('\n');
+        if std::env::var_os("WAFER_BLESS").is_some() {
+            std::fs::write(golden, &document)
+                .unwrap_or_else(|e| panic!("cannot write {}: {e}", golden.display()));
+            return;
+        }
+        let expected = std::fs::read_to_string(golden).unwrap_or_else(|e| {
+            panic!(
+                "cannot read {}: {e}; run with WAFER_BLESS=1 to create it",
+                golden.display()
+            )
+        });
+        if expected != document {
+            panic!(
+                "the OpenAPI document differs from {}; if the change is intended, run the tests \
+                 with WAFER_BLESS=1 and review the diff.\n--- generated ---\n{document}",
+                golden.display()
+            );
+        }
     }
 
     /// Starts a request with any method.

@@ -31,6 +31,11 @@ enum Command {
         /// The manifest, e.g. wafer.toml.
         manifest: PathBuf,
     },
+    /// Print a component's OpenAPI document (from its wafer:app/metadata export).
+    Openapi {
+        /// The component's .wasm file.
+        component: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -65,6 +70,7 @@ fn main() {
         Command::Build { manifest } => Manifest::load(&manifest)
             .map_err(anyhow::Error::from)
             .and_then(|m| build(&m, &manifest)),
+        Command::Openapi { component } => openapi(&component),
     };
     if let Err(error) = result {
         eprintln!("error: {error:#}");
@@ -128,6 +134,17 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
         Ok(())
     })
+}
+
+/// Prints one component's OpenAPI document, pretty.
+fn openapi(source: &Path) -> anyhow::Result<()> {
+    let manifest = Manifest::single(source);
+    let runtime = Runtime::new(&EngineOptions::default())?;
+    let component = Component::load(&runtime, &manifest.components[0])?;
+    let tokio = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let document = tokio.block_on(component.openapi(&runtime))?;
+    println!("{}", serde_json::to_string_pretty(&document)?);
+    Ok(())
 }
 
 fn is_wasm_file(path: &Path) -> bool {

@@ -138,3 +138,11 @@ fn locked_version(package: &str) -> String {
     let start = lock.find(&marker).expect("package in Cargo.lock") + marker.len();
     lock[start..].split('"').next().expect("version").to_owned()
 }
+
+#[test]
+fn wafer_serves_components_not_built_with_its_sdk() {
+    let plain = wasm("plain");
+    let server = Server::wafer(&[plain.to_str().expect("UTF-8 path")]);
+    let reply = server.get("/anything");
+    assert_eq!((reply.status, reply.body.as_str()), (200, "plain"));
+}

@@ -11,5 +11,6 @@
 mod compatibility;
 mod examples;
 mod faults;
+mod openapi;
 mod startup;
 mod support;

@@ -27,7 +27,7 @@ pub fn app() -> App {
     App::new()
         .title("Hello")
         .version("0.1.0")
-        .routes((hello, hello_name))
+        .routes(wafer::routes![hello, hello_name])
 }
 
 wafer::export!(app());
@@ -48,5 +48,11 @@ mod tests {
             client.get("/hello/ann").send().json(),
             json!({"message": "hello, ann"})
         );
+    }
+
+    #[test]
+    fn the_openapi_document_matches_its_golden_file() {
+        TestClient::new(app())
+            .assert_openapi_matches(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json"));
     }
 }

@@ -15,6 +15,7 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use wafer::extract::{Argument, FromRequest, Rejection};
+use wafer::openapi::{DescribeArgument, OperationSpec};
 use wafer::{App, Json, Path, Query, RequestContext, State, get, post};
 
 /// An item for sale.
@@ -55,6 +56,7 @@ impl Catalog {
 
 /// Which slice of a list to return: a dependency built from the query
 /// parameters `skip` and `limit`, like FastAPI's `CommonQueryParams`.
+#[wafer::model]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub struct Pagination {
     /// How many items to pass over.
@@ -76,8 +78,15 @@ impl FromRequest for Pagination {
     }
 }
 
+/// Documents the query parameters the dependency reads.
+impl DescribeArgument for Pagination {
+    fn describe(operation: &mut OperationSpec, argument: &Argument) {
+        Query::<Pagination>::describe(operation, argument);
+    }
+}
+
 /// List items, a page at a time.
-#[get("/items")]
+#[get("/items", tags = ["items"])]
 fn list_items(State(catalog): State<Catalog>, page: Pagination) -> Json<Vec<Item>> {
     Json(
         catalog
@@ -91,7 +100,7 @@ fn list_items(State(catalog): State<Catalog>, page: Pagination) -> Json<Vec<Item
 }
 
 /// Read one item.
-#[get("/items/{item_id}")]
+#[get("/items/{item_id}", tags = ["items"])]
 fn read_item(
     #[field(ge = 1)] item_id: Path<i64>,
     #[field(max_length = 20)] q: Query<Option<String>>,
@@ -100,7 +109,7 @@ fn read_item(
 }
 
 /// Create an item.
-#[post("/items", status = 201)]
+#[post("/items", status = 201, tags = ["items"])]
 fn create_item(Json(item): Json<Item>) -> Json<Item> {
     Json(item)
 }
@@ -111,7 +120,7 @@ pub fn app() -> App {
         .title("Items")
         .version("0.1.0")
         .state(Catalog::sample())
-        .routes((list_items, read_item, create_item))
+        .routes(wafer::routes![list_items, read_item, create_item])
 }
 
 wafer::export!(app());

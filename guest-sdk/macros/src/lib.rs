@@ -1,10 +1,11 @@
 //! The route macros of the Wafer guest SDK. Use them through the `wafer` crate:
 //! `use wafer::{get, post};`.
 //!
-//! `#[get("/items/{item_id}")]` on a function turns it into a route: a unit
-//! struct of the same name implementing `wafer::Route`, which
-//! `App::route(read_item)` registers. The function's arguments are extractors,
-//! run in order; their validation errors are collected into one 422 response.
+//! `#[get("/items/{item_id}")]` on a function makes it a route: next to the
+//! function, which stays as written, it defines a braced struct of the same
+//! name implementing `wafer::Route`, which `App::routes(wafer::routes![read_item])`
+//! registers. The function's arguments are extractors, run in order; their
+//! validation errors are collected into one 422 response.
 
 mod constraints;
 mod model;

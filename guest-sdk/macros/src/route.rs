@@ -5,7 +5,7 @@ use proc_macro2::{Span, TokenStream as TokenStream2};
 use quote::{format_ident, quote};
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{Attribute, Expr, FnArg, ItemFn, Lit, LitStr, Meta, Pat, Token, Type};
+use syn::{Attribute, Expr, FnArg, ItemFn, Lit, LitStr, Meta, Pat, ReturnType, Token, Type};
 
 use crate::constraints::FieldConstraints;
 
@@ -21,7 +21,11 @@ pub(crate) fn route(method: &str, args: TokenStream, item: TokenStream) -> Token
 struct RouteArgs {
     path: LitStr,
     status: Option<u16>,
+    tags: Vec<LitStr>,
+    response_model: Option<Type>,
 }
+
+const OPTIONS: &str = "status, tags, response_model";
 
 impl Parse for RouteArgs {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
@@ -37,24 +41,37 @@ impl Parse for RouteArgs {
                 "the path template must start with '/'",
             ));
         }
-        let mut status = None;
-        if input.parse::<Option<Token![,]>>()?.is_some() {
-            let options = Punctuated::<Meta, Token![,]>::parse_terminated(input)?;
-            for option in options {
-                let Meta::NameValue(option) = option else {
-                    return Err(syn::Error::new_spanned(option, "expected `name = value`"));
-                };
-                if option.path.is_ident("status") {
-                    status = Some(status_code(&option.value)?);
-                } else {
+        let mut args = RouteArgs {
+            path,
+            status: None,
+            tags: Vec::new(),
+            response_model: None,
+        };
+        while input.parse::<Option<Token![,]>>()?.is_some() && !input.is_empty() {
+            let name: syn::Ident = input.parse()?;
+            input.parse::<Token![=]>()?;
+            match name.to_string().as_str() {
+                "status" => args.status = Some(status_code(&input.parse()?)?),
+                "tags" => {
+                    let content;
+                    syn::bracketed!(content in input);
+                    args.tags = Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?
+                        .into_iter()
+                        .collect();
+                }
+                "response_model" => args.response_model = Some(input.parse()?),
+                _ => {
                     return Err(syn::Error::new_spanned(
-                        option.path,
-                        "unknown route option; the options are: status",
+                        name,
+                        format!("unknown route option; the options are: {OPTIONS}"),
                     ));
                 }
             }
         }
-        Ok(RouteArgs { path, status })
+        if !input.is_empty() {
+            return Err(input.error(format!("expected `name = value` options ({OPTIONS})")));
+        }
+        Ok(args)
     }
 }
 
@@ -78,9 +95,10 @@ fn status_code(value: &Expr) -> syn::Result<u16> {
 }
 
 fn expand(method: &str, args: RouteArgs, mut function: ItemFn) -> syn::Result<TokenStream2> {
-    // The route struct takes the function's name and visibility; the function
-    // itself moves inside the route's `call`.
-    let visibility = std::mem::replace(&mut function.vis, syn::Visibility::Inherited);
+    // The function stays as written (callable, testable); the route is a
+    // braced struct of the same name, which lives in the type namespace only,
+    // so the two do not clash and `let item = ...` never matches a route.
+    let visibility = function.vis.clone();
     let signature = &function.sig;
     if let Some(asyncness) = signature.asyncness {
         return Err(syn::Error::new_spanned(
@@ -97,6 +115,7 @@ fn expand(method: &str, args: RouteArgs, mut function: ItemFn) -> syn::Result<To
 
     let mut bindings = Vec::new();
     let mut extractions = Vec::new();
+    let mut descriptions = Vec::new();
     for (index, input) in function.sig.inputs.iter_mut().enumerate() {
         let FnArg::Typed(argument) = input else {
             return Err(syn::Error::new_spanned(
@@ -110,25 +129,25 @@ fn expand(method: &str, args: RouteArgs, mut function: ItemFn) -> syn::Result<To
                 "handler arguments are owned extractors such as Path<T>, Query<T> or Json<T>, not references",
             ));
         }
-        let constraints = match FieldConstraints::take(&mut argument.attrs)? {
-            Some(constraints) => {
-                let spec = constraints.spec();
-                quote!(::core::option::Option::Some(#spec))
-            }
-            None => quote!(::core::option::Option::None),
-        };
-        let binding = format_ident!("__wafer_arg{index}");
-        let ty = &argument.ty;
-        let name = match &*argument.pat {
+        let mut argument_expr = match &*argument.pat {
             Pat::Ident(ident) => {
                 let name = ident.ident.to_string();
                 let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
-                quote!(::core::option::Option::Some(#name))
+                quote!(::wafer::extract::Argument::named(#name))
             }
-            _ => quote!(::core::option::Option::None),
+            _ => quote!(::wafer::extract::Argument::unnamed()),
         };
+        if let Some(constraints) = FieldConstraints::take(&mut argument.attrs)? {
+            let spec = constraints.spec();
+            argument_expr = quote!(#argument_expr.with_constraints(#spec));
+        }
+        let binding = format_ident!("__wafer_arg{index}");
+        let ty = &argument.ty;
         extractions.push(quote! {
-            let #binding = __wafer_arguments.extract::<#ty>(#name, #constraints);
+            let #binding = __wafer_arguments.extract::<#ty>(&#argument_expr);
+        });
+        descriptions.push(quote! {
+            (&&::wafer::openapi::Probe::<#ty>::new()).describe_argument(operation, &#argument_expr);
         });
         bindings.push(binding);
     }
@@ -153,38 +172,71 @@ fn expand(method: &str, args: RouteArgs, mut function: ItemFn) -> syn::Result<To
         None => quote!(::core::option::Option::None),
     };
 
+    let returns_result = match &signature.output {
+        ReturnType::Type(_, ty) => last_segment_is(ty, "Result"),
+        ReturnType::Default => false,
+    };
+    let respond = |call: TokenStream2| match &args.response_model {
+        Some(model) if returns_result => {
+            quote!(::wafer::__private::respond_model_result::<#model, _, _>(#call, #status))
+        }
+        Some(model) => quote!(::wafer::__private::respond_model::<#model, _>(#call, #status)),
+        None => quote!(::wafer::__private::respond(#call, #status)),
+    };
     let call = if bindings.is_empty() {
-        quote!(::wafer::__private::respond(#ident(), #status))
+        respond(quote!(#ident()))
     } else {
+        let respond = respond(quote!(#ident(#(#bindings),*)));
         quote! {
             let mut __wafer_arguments = ::wafer::__private::Arguments::new(cx);
             #(#extractions)*
             let (#(::core::option::Option::Some(#bindings),)*) = (#(#bindings,)*) else {
                 return __wafer_arguments.rejection();
             };
-            ::wafer::__private::respond(#ident(#(#bindings),*), #status)
+            #respond
         }
     };
+    let response_type = match (&args.response_model, &signature.output) {
+        (Some(model), _) => Some(quote!(::wafer::Json<#model>)),
+        (None, ReturnType::Type(_, ty)) if !matches!(**ty, Type::ImplTrait(_)) => Some(quote!(#ty)),
+        (None, ReturnType::Type(..)) => None,
+        (None, ReturnType::Default) => Some(quote!(())),
+    };
+    let describe_response = response_type
+        .map(|ty| quote!((&&::wafer::openapi::Probe::<#ty>::new()).describe_response(operation);));
+    let tags = &args.tags;
 
     Ok(quote! {
+        #function
+
         #(#docs)*
         #[allow(non_camel_case_types)]
         #[derive(Debug, Clone, Copy, Default)]
-        #visibility struct #ident;
+        #visibility struct #ident {}
 
         impl ::wafer::Route for #ident {
             fn info(&self) -> ::wafer::RouteInfo {
+                fn describe(operation: &mut ::wafer::openapi::OperationSpec) {
+                    #[allow(unused_imports)]
+                    use ::wafer::openapi::{
+                        ProbeArgument as _, ProbeArgumentFallback as _, ProbeResponse as _,
+                        ProbeResponseFallback as _,
+                    };
+                    #(#descriptions)*
+                    #describe_response
+                }
                 ::wafer::RouteInfo {
                     method: ::wafer::__private::http::Method::#method,
                     path: #path,
                     name: #name,
                     doc: #doc,
                     status: #status_code,
+                    tags: &[#(#tags),*],
+                    describe,
                 }
             }
 
             fn call(&self, cx: &::wafer::RequestContext<'_>) -> ::wafer::Response {
-                #function
                 #call
             }
         }
@@ -209,4 +261,9 @@ fn doc_comment(attrs: &[Attribute]) -> String {
         .map(|line| line.strip_prefix(' ').unwrap_or(&line).to_owned())
         .collect();
     lines.join("\n")
+}
+
+/// Whether a type's last path segment is `name` (e.g. `Result<T, E>`).
+fn last_segment_is(ty: &Type, name: &str) -> bool {
+    matches!(ty, Type::Path(path) if path.path.segments.last().is_some_and(|s| s.ident == name))
 }

@@ -18,7 +18,7 @@ use crate::context::RequestContext;
 ///     config.greeting
 /// }
 ///
-/// let app = App::new().state(Config { greeting: "hi" }).route(greet);
+/// let app = App::new().state(Config { greeting: "hi" }).routes(wafer::routes![greet]);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct State<T>(pub T);

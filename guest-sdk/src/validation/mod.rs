@@ -99,6 +99,18 @@ where
     )
 }
 
+/// Passes a value through a model: serialized to JSON, then validated as the
+/// model (FastAPI's `response_model`).
+pub(crate) fn through_model<M, T>(value: &T) -> Result<M, String>
+where
+    M: for<'de> Deserialize<'de>,
+    T: serde::Serialize,
+{
+    let json = serde_json::to_value(value).map_err(|error| error.to_string())?;
+    de::from_input(Input::Json(&json), vec![LocItem::from("response")], None)
+        .map_err(|errors| errors.to_string())
+}
+
 /// Named string parameters from one part of a request, in the order received.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ParamSet {

@@ -76,7 +76,7 @@ fn boom() -> &'static str {
 }
 
 fn client() -> TestClient {
-    TestClient::new(App::new().max_body_size(64).routes((
+    TestClient::new(App::new().max_body_size(64).routes(wafer::routes![
         pair,
         traced,
         raw,
@@ -86,7 +86,7 @@ fn client() -> TestClient {
         text,
         model,
         boom,
-    )))
+    ]))
 }
 
 #[test]
@@ -207,5 +207,5 @@ fn a_panicking_handler_is_a_500() {
 #[test]
 #[should_panic(expected = "cannot add route `pair`: GET /pairs/{left}/{right} is registered twice")]
 fn registering_a_route_twice_panics_with_its_name() {
-    let _ = App::new().route(pair).route(pair);
+    let _ = App::new().routes(wafer::routes![pair, pair]);
 }

@@ -1,4 +1,6 @@
 //! Integration tests of the guest SDK, run natively through `TestClient`.
 
+mod compile_fail;
 mod extractors;
+mod openapi;
 mod oracle;

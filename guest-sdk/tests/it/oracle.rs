@@ -187,7 +187,7 @@ fn bounded(
 }
 
 fn app() -> App {
-    App::new().routes((
+    App::new().routes(wafer::routes![
         read_item,
         create_item,
         everything,
@@ -199,7 +199,7 @@ fn app() -> App {
         constrained,
         ordered,
         bounded,
-    ))
+    ])
 }
 
 #[derive(Deserialize)]

@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context as _;
 use thiserror::Error;
+use wasmtime::component::InstancePre;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 
 use super::engine::Runtime;
@@ -52,6 +54,8 @@ pub enum LoadError {
 pub struct Component {
     name: String,
     route: RoutePattern,
+    source: PathBuf,
+    instance_pre: InstancePre<RequestState>,
     pre: ProxyPre<RequestState>,
 }
 
@@ -85,7 +89,7 @@ impl Component {
                         .context("it imports what this host does not provide"),
                 )
             })?;
-        let pre = ProxyPre::new(instance_pre).map_err(|error| {
+        let pre = ProxyPre::new(instance_pre.clone()).map_err(|error| {
             invalid(
                 anyhow::Error::from(error)
                     .context("it does not export wasi:http/incoming-handler@0.2.x"),
@@ -94,6 +98,8 @@ impl Component {
         Ok(Component {
             name: spec.name.clone(),
             route: spec.route.clone(),
+            source: path.clone(),
+            instance_pre,
             pre,
         })
     }
@@ -111,6 +117,21 @@ impl Component {
     /// The pre-instantiated component, to instantiate per request.
     pub fn pre(&self) -> &ProxyPre<RequestState> {
         &self.pre
+    }
+
+    /// The component's OpenAPI document, from its `wafer:app/metadata` export,
+    /// checked to be JSON.
+    pub async fn openapi(&self, runtime: &Runtime) -> anyhow::Result<serde_json::Value> {
+        let document = super::metadata::openapi(runtime, &self.instance_pre)
+            .await
+            .with_context(|| format!("component {:?} ({})", self.name, self.source.display()))?;
+        serde_json::from_str(&document).with_context(|| {
+            format!(
+                "component {:?} ({}): its OpenAPI document is not JSON",
+                self.name,
+                self.source.display()
+            )
+        })
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod component;
 pub mod engine;
+mod metadata;
 pub mod state;
 
 pub use component::{Component, LoadError};

@@ -5,7 +5,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// The components the tests use, built together.
-const COMPONENTS: [&str; 3] = ["hello", "items", "faulty"];
+const COMPONENTS: [&str; 4] = ["hello", "items", "faulty", "plain"];
 
 /// The workspace root.
 pub(crate) fn workspace() -> &'static Path {

@@ -3,6 +3,7 @@
 pub(crate) mod client;
 pub(crate) mod components;
 pub(crate) mod process;
+pub(crate) mod python;
 
 pub(crate) use client::Reply;
 pub(crate) use components::{wasm, workspace};

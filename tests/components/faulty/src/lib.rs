@@ -23,7 +23,9 @@ fn trap() -> &'static str {
 
 /// The test app.
 pub fn app() -> App {
-    App::new().title("Faulty").routes((ok, panic, trap))
+    App::new()
+        .title("Faulty")
+        .routes(wafer::routes![ok, panic, trap])
 }
 
 wafer::export!(app());

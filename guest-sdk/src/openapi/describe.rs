@@ -1,0 +1,204 @@
+//! How handler arguments and return types describe themselves in the OpenAPI
+//! document.
+//!
+//! The route macros call [`DescribeArgument`] for every argument and
+//! [`DescribeResponse`] for the return type where the type implements them.
+//! Other types (your own dependencies, `impl IntoResponse`) simply add
+//! nothing: the macros pick between the two with autoref-based dispatch
+//! ([`Probe`]), so implementing these traits is optional.
+
+use std::marker::PhantomData;
+
+use http::StatusCode;
+use utoipa::openapi::path::ParameterIn;
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::{ContentBuilder, Required};
+use utoipa::{PartialSchema, ToSchema};
+
+use super::operation::{OperationSpec, is_nullable};
+use crate::extract::{Argument, Header, Json, Path, Query};
+
+/// An argument that contributes parameters or a request body.
+///
+/// Implement it for a dependency to document what it reads:
+///
+/// ```
+/// use wafer::extract::{Argument, FromRequest, Rejection};
+/// use wafer::openapi::{DescribeArgument, OperationSpec};
+/// use wafer::{Query, RequestContext};
+///
+/// #[wafer::model]
+/// #[derive(serde::Deserialize)]
+/// struct Page { offset: Option<u32>, limit: Option<u32> }
+///
+/// struct Pagination(Page);
+///
+/// impl FromRequest for Pagination {
+///     fn from_request(cx: &RequestContext<'_>, _: &Argument) -> Result<Self, Rejection> {
+///         Ok(Pagination(cx.extract::<Query<Page>>()?.0))
+///     }
+/// }
+///
+/// impl DescribeArgument for Pagination {
+///     fn describe(operation: &mut OperationSpec, argument: &Argument) {
+///         Query::<Page>::describe(operation, argument);
+///     }
+/// }
+/// ```
+pub trait DescribeArgument {
+    /// Adds what the argument reads to `operation`.
+    fn describe(operation: &mut OperationSpec, argument: &Argument);
+}
+
+/// A return type that says what a successful response contains.
+pub trait DescribeResponse {
+    /// Sets the success response's content on `operation`.
+    fn describe(operation: &mut OperationSpec);
+}
+
+impl<T: ToSchema> DescribeArgument for Path<T> {
+    fn describe(operation: &mut OperationSpec, argument: &Argument) {
+        operation.add_parameters::<T>(ParameterIn::Path, argument.name(), argument.constraints());
+        operation.mark_validated();
+    }
+}
+
+impl<T: ToSchema> DescribeArgument for Query<T> {
+    fn describe(operation: &mut OperationSpec, argument: &Argument) {
+        operation.add_parameters::<T>(ParameterIn::Query, argument.name(), argument.constraints());
+        operation.mark_validated();
+    }
+}
+
+impl<T: ToSchema> DescribeArgument for Header<T> {
+    fn describe(operation: &mut OperationSpec, argument: &Argument) {
+        operation.add_parameters::<T>(ParameterIn::Header, argument.name(), argument.constraints());
+        operation.mark_validated();
+    }
+}
+
+impl<T: ToSchema> DescribeArgument for Json<T> {
+    fn describe(operation: &mut OperationSpec, _: &Argument) {
+        let schema = operation.schema_of::<T>();
+        let optional = is_nullable(&serde_json::to_value(&schema).unwrap_or_default());
+        operation.set_request_body(
+            RequestBodyBuilder::new()
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(schema)).build(),
+                )
+                .required(Some(if optional {
+                    Required::False
+                } else {
+                    Required::True
+                }))
+                .build(),
+        );
+        operation.mark_validated();
+    }
+}
+
+impl<T: ToSchema> DescribeResponse for Json<T> {
+    fn describe(operation: &mut OperationSpec) {
+        let schema = operation.schema_of::<T>();
+        operation.set_response("application/json", schema);
+    }
+}
+
+impl DescribeResponse for String {
+    fn describe(operation: &mut OperationSpec) {
+        operation.set_response("text/plain", String::schema());
+    }
+}
+
+impl DescribeResponse for &'static str {
+    fn describe(operation: &mut OperationSpec) {
+        operation.set_response("text/plain", String::schema());
+    }
+}
+
+impl DescribeResponse for Vec<u8> {
+    fn describe(operation: &mut OperationSpec) {
+        let bytes = utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Binary,
+            )));
+        operation.set_response("application/octet-stream", bytes.into());
+    }
+}
+
+impl<T: DescribeResponse, E> DescribeResponse for Result<T, E> {
+    fn describe(operation: &mut OperationSpec) {
+        T::describe(operation);
+    }
+}
+
+impl<T: DescribeResponse> DescribeResponse for (StatusCode, T) {
+    fn describe(operation: &mut OperationSpec) {
+        T::describe(operation);
+    }
+}
+
+impl<T: DescribeResponse, K, V, const N: usize> DescribeResponse for ([(K, V); N], T) {
+    fn describe(operation: &mut OperationSpec) {
+        T::describe(operation);
+    }
+}
+
+impl<T: DescribeResponse, K, V, const N: usize> DescribeResponse for (StatusCode, [(K, V); N], T) {
+    fn describe(operation: &mut OperationSpec) {
+        T::describe(operation);
+    }
+}
+
+/// Dispatches to [`DescribeArgument`] / [`DescribeResponse`] when `T`
+/// implements them, and to nothing otherwise: `(&&Probe::<T>::new()).method()`
+/// finds the specific impl on `&Probe<T>` first and falls back to the one on
+/// `Probe<T>`. Used by the route macros.
+#[doc(hidden)]
+pub struct Probe<T: ?Sized>(PhantomData<T>);
+
+impl<T: ?Sized> Probe<T> {
+    /// A probe for `T`.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Probe(PhantomData)
+    }
+}
+
+#[doc(hidden)]
+pub trait ProbeArgument {
+    fn describe_argument(&self, operation: &mut OperationSpec, argument: &Argument);
+}
+
+impl<T: DescribeArgument> ProbeArgument for &Probe<T> {
+    fn describe_argument(&self, operation: &mut OperationSpec, argument: &Argument) {
+        T::describe(operation, argument);
+    }
+}
+
+#[doc(hidden)]
+pub trait ProbeArgumentFallback {
+    fn describe_argument(&self, _operation: &mut OperationSpec, _argument: &Argument) {}
+}
+
+impl<T: ?Sized> ProbeArgumentFallback for Probe<T> {}
+
+#[doc(hidden)]
+pub trait ProbeResponse {
+    fn describe_response(&self, operation: &mut OperationSpec);
+}
+
+impl<T: DescribeResponse> ProbeResponse for &Probe<T> {
+    fn describe_response(&self, operation: &mut OperationSpec) {
+        T::describe(operation);
+    }
+}
+
+#[doc(hidden)]
+pub trait ProbeResponseFallback {
+    fn describe_response(&self, _operation: &mut OperationSpec) {}
+}
+
+impl<T: ?Sized> ProbeResponseFallback for Probe<T> {}

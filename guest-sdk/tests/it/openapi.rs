@@ -1,0 +1,159 @@
+//! The OpenAPI document generated from routes, and response models.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use wafer::testing::TestClient;
+use wafer::{App, Header, HttpError, Json, Path, Query, get, post};
+
+#[wafer::model]
+#[derive(Deserialize, Serialize)]
+struct Filters {
+    /// Words to look for.
+    #[field(min_length = 1)]
+    text: String,
+    page: Option<u32>,
+}
+
+#[wafer::model]
+#[derive(Deserialize, Serialize)]
+struct UserOut {
+    name: String,
+    #[field(ge = 0)]
+    age: i64,
+}
+
+#[derive(Serialize)]
+struct UserInDb {
+    name: String,
+    age: i64,
+    password_hash: String,
+}
+
+/// Search.
+///
+/// Finds things.
+#[get("/search/{kind}", tags = ["search", "beta"])]
+fn search(
+    kind: Path<String>,
+    Query(filters): Query<Filters>,
+    x_trace_id: Header<Option<String>>,
+) -> Json<Vec<String>> {
+    Json(vec![kind.0, filters.text, x_trace_id.0.unwrap_or_default()])
+}
+
+/// Reads a user; the response model leaves the password hash out.
+#[get("/users/{id}", response_model = UserOut)]
+fn user(id: Path<u32>) -> Result<UserInDb, HttpError> {
+    match *id {
+        1 => Ok(UserInDb {
+            name: "ann".into(),
+            age: 31,
+            password_hash: "secret".into(),
+        }),
+        2 => Ok(UserInDb {
+            name: "bob".into(),
+            age: -1,
+            password_hash: "secret".into(),
+        }),
+        _ => Err(HttpError::not_found("User not found")),
+    }
+}
+
+#[post("/notes", status = 201)]
+fn note(body: Json<Option<Filters>>) -> String {
+    body.0.map(|f| f.text).unwrap_or_default()
+}
+
+fn app() -> App {
+    App::new()
+        .title("Test")
+        .serve_openapi("/openapi.json")
+        .routes(wafer::routes![search, user, note])
+}
+
+#[test]
+fn the_response_model_filters_and_validates_what_the_handler_returns() {
+    let client = TestClient::new(app());
+    let response = client.get("/users/1").send();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text(), r#"{"name":"ann","age":31}"#);
+    // A value the model rejects is never sent.
+    let response = client.get("/users/2").send();
+    assert_eq!(response.status(), 500);
+    assert_eq!(response.text(), r#"{"detail":"Internal Server Error"}"#);
+    // Errors pass through as they are.
+    assert_eq!(client.get("/users/3").send().status(), 404);
+}
+
+#[test]
+fn operations_come_from_the_signature_and_doc_comment() {
+    let document = TestClient::new(app()).openapi();
+    let search = &document["paths"]["/search/{kind}"]["get"];
+    assert_eq!(search["operationId"], "search");
+    assert_eq!(search["summary"], "Search.");
+    assert_eq!(search["description"], "Finds things.");
+    assert_eq!(search["tags"], json!(["search", "beta"]));
+    let parameters: Vec<(String, String, bool)> = search["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap_or_default().to_owned(),
+                p["in"].as_str().unwrap_or_default().to_owned(),
+                p["required"].as_bool().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        parameters,
+        [
+            ("kind".into(), "path".into(), true),
+            ("text".into(), "query".into(), true),
+            ("page".into(), "query".into(), false),
+            ("x-trace-id".into(), "header".into(), false),
+        ]
+    );
+    assert_eq!(search["parameters"][1]["schema"]["minLength"], 1);
+    assert_eq!(
+        search["responses"]["200"]["content"]["application/json"]["schema"],
+        json!({"type": "array", "items": {"type": "string"}})
+    );
+    assert_eq!(
+        search["responses"]["422"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/HTTPValidationError"
+    );
+
+    let user = &document["paths"]["/users/{id}"]["get"];
+    assert_eq!(
+        user["summary"],
+        "Reads a user; the response model leaves the password hash out."
+    );
+    assert_eq!(
+        user["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/UserOut"
+    );
+    assert_eq!(
+        document["components"]["schemas"]["UserOut"]["properties"]["age"]["minimum"],
+        0
+    );
+
+    let note = &document["paths"]["/notes"]["post"];
+    assert_eq!(note["requestBody"]["required"], false);
+    assert_eq!(
+        note["responses"]["201"]["content"]["text/plain"]["schema"]["type"],
+        "string"
+    );
+    assert!(document["components"]["schemas"]["ValidationError"].is_object());
+}
+
+#[test]
+fn an_app_can_serve_its_own_document() {
+    let client = TestClient::new(app());
+    let response = client.get("/openapi.json").send();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.header("content-type"), Some("application/json"));
+    assert_eq!(response.json(), client.openapi());
+    let served: Value = response.json();
+    assert_eq!(served["info"]["title"], "Test");
+}

@@ -1,0 +1,43 @@
+//! Calling a component's `wafer:app/metadata` export.
+
+use anyhow::Context as _;
+use wasmtime::Store;
+use wasmtime::component::InstancePre;
+
+use super::engine::Runtime;
+use super::state::RequestState;
+
+mod bindings {
+    wasmtime::component::bindgen!({
+        path: "../wit",
+        world: "wafer:app/app",
+        exports: { default: async },
+    });
+}
+
+use bindings::AppPre;
+
+/// The component's OpenAPI document as its `metadata.openapi` export returns
+/// it, or why it cannot be had.
+pub(super) async fn openapi(
+    runtime: &Runtime,
+    instance_pre: &InstancePre<RequestState>,
+) -> anyhow::Result<String> {
+    let pre = AppPre::new(instance_pre.clone()).map_err(|_| {
+        anyhow::anyhow!(
+            "it does not export wafer:app/metadata@0.1.0, so it has no OpenAPI document \
+             (components built with the wafer SDK's `export!` do)"
+        )
+    })?;
+    let mut store = Store::new(runtime.engine(), RequestState::new());
+    let app = pre
+        .instantiate_async(&mut store)
+        .await
+        .map_err(anyhow::Error::from)
+        .context("cannot instantiate it")?;
+    app.wafer_app_metadata()
+        .call_openapi(&mut store)
+        .await
+        .map_err(anyhow::Error::from)
+        .context("its metadata.openapi export failed")
+}

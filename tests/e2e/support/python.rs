@@ -1,0 +1,69 @@
+//! A Python with the tools the tests use from PyPI (`openapi-spec-validator`),
+//! in a virtual environment under `target/tools` made on first use, or
+//! `$WAFER_PYTHON` if set.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use super::components::target_dir;
+
+/// The packages installed into the environment.
+const PACKAGES: &[&str] = &["openapi-spec-validator==0.7.2"];
+
+/// The environment's `python`.
+pub(crate) fn python() -> PathBuf {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON
+        .get_or_init(|| {
+            if let Some(python) = std::env::var_os("WAFER_PYTHON") {
+                return PathBuf::from(python);
+            }
+            let venv = target_dir().join("tools/python");
+            let python = venv.join("bin/python");
+            let marker = venv.join(".installed");
+            if !marker.exists() {
+                let status = Command::new("python3")
+                    .args(["-m", "venv"])
+                    .arg(&venv)
+                    .status()
+                    .expect("run python3 -m venv");
+                assert!(
+                    status.success(),
+                    "cannot create a virtual environment in {}",
+                    venv.display()
+                );
+                let status = Command::new(&python)
+                    .args(["-m", "pip", "install", "--quiet"])
+                    .args(PACKAGES)
+                    .status()
+                    .expect("run pip");
+                assert!(status.success(), "cannot install {PACKAGES:?} from PyPI");
+                std::fs::write(&marker, PACKAGES.join("\n")).expect("write marker");
+            }
+            python
+        })
+        .clone()
+}
+
+/// Validates an OpenAPI document with `openapi-spec-validator`; the error is
+/// the validator's report.
+pub(crate) fn validate_openapi(document: &serde_json::Value) -> Result<(), String> {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let file = dir.path().join("openapi.json");
+    std::fs::write(&file, document.to_string()).expect("write document");
+    let output = Command::new(python())
+        .args(["-m", "openapi_spec_validator"])
+        .arg(&file)
+        .output()
+        .expect("run openapi-spec-validator");
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
+}
