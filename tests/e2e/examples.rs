@@ -102,6 +102,22 @@ fn invalid_bodies_are_422_with_every_error() {
 }
 
 #[test]
+fn constraints_are_enforced_as_fastapi_enforces_them() {
+    let reply = examples().post_json("/items", r#"{"name": "", "price": 0}"#);
+    assert_eq!(reply.status, 422);
+    assert_eq!(
+        reply.body,
+        r#"{"detail":[{"type":"string_too_short","loc":["body","name"],"msg":"String should have at least 1 character","input":"","ctx":{"min_length":1}},{"type":"greater_than","loc":["body","price"],"msg":"Input should be greater than 0","input":0,"ctx":{"gt":0.0}}]}"#
+    );
+    let reply = examples().get("/items/0");
+    assert_eq!(reply.status, 422);
+    assert_eq!(
+        reply.body,
+        r#"{"detail":[{"type":"greater_than_equal","loc":["path","item_id"],"msg":"Input should be greater than or equal to 1","input":"0","ctx":{"ge":1}}]}"#
+    );
+}
+
+#[test]
 fn unknown_paths_and_methods() {
     // No component serves it: the host answers.
     let reply = examples().get("/nowhere");
