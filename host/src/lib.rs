@@ -6,9 +6,12 @@
 //!   the sandboxed per-request state.
 //! - [`server`] is the HTTP front: hyper, a fresh instance per request, and a
 //!   JSON error for every failure.
+//! - [`docs`] merges the components' OpenAPI documents and serves them with
+//!   Swagger UI and ReDoc.
 //!
 //! The `wafer` binary (`src/main.rs`) is the command line over these.
 
+pub mod docs;
 pub mod manifest;
 pub mod routes;
 pub mod runtime;

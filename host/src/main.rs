@@ -10,6 +10,7 @@ use std::time::Instant;
 use anyhow::{Context as _, bail};
 use clap::{Args, Parser, Subcommand};
 use tracing::info;
+use wafer_host::docs::{Docs, merged_document};
 use wafer_host::manifest::{DEFAULT_LISTEN, Manifest};
 use wafer_host::runtime::{Component, EngineOptions, Runtime, engine::default_cache_dir};
 use wafer_host::server::Server;
@@ -31,10 +32,11 @@ enum Command {
         /// The manifest, e.g. wafer.toml.
         manifest: PathBuf,
     },
-    /// Print a component's OpenAPI document (from its wafer:app/metadata export).
+    /// Print the merged OpenAPI document of a manifest's components, or one
+    /// component's document (from its wafer:app/metadata export).
     Openapi {
-        /// The component's .wasm file.
-        component: PathBuf,
+        /// A wafer.toml manifest, or one component's .wasm file.
+        target: PathBuf,
     },
 }
 
@@ -70,7 +72,7 @@ fn main() {
         Command::Build { manifest } => Manifest::load(&manifest)
             .map_err(anyhow::Error::from)
             .and_then(|m| build(&m, &manifest)),
-        Command::Openapi { component } => openapi(&component),
+        Command::Openapi { target } => openapi(&target),
     };
     if let Err(error) = result {
         eprintln!("error: {error:#}");
@@ -80,11 +82,7 @@ fn main() {
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let manifest = if is_wasm_file(&args.target) {
-        Manifest::single(&args.target)
-    } else {
-        Manifest::load(&args.target)?
-    };
+    let manifest = read_target(&args.target)?;
     if args.build {
         build(&manifest, &args.target)?;
     }
@@ -96,16 +94,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         },
         ..EngineOptions::default()
     };
-    let runtime = Runtime::new(&options)?;
-    let components = manifest
-        .components
-        .iter()
-        .map(|spec| {
-            let component = Component::load(&runtime, spec)?;
-            info!(component = spec.name, route = %spec.route, source = %spec.source.display(), "loaded");
-            Ok(component)
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let (runtime, components) = load(&manifest, &options)?;
     let listen = match (args.listen, manifest.listen) {
         (Some(listen), _) | (None, Some(listen)) => listen,
         (None, None) => DEFAULT_LISTEN.parse()?,
@@ -113,6 +102,14 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
     let tokio = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     tokio.block_on(async move {
+        let docs = if manifest.docs.openapi.is_some() {
+            let document = merged_document(&runtime, &manifest, &components).await?;
+            let docs = Docs::new(&document, &manifest.docs);
+            info!(paths = ?docs.paths(), "API docs");
+            Some(docs)
+        } else {
+            None
+        };
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
@@ -124,7 +121,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         );
         // A stable line on standard output for scripts and tests.
         println!("wafer: listening on http://{address}");
-        let server = Arc::new(Server::new(runtime, components));
+        let server = Arc::new(Server::new(runtime, components, docs));
         tokio::select! {
             () = server.serve(listener) => {}
             result = tokio::signal::ctrl_c() => {
@@ -136,15 +133,44 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-/// Prints one component's OpenAPI document, pretty.
-fn openapi(source: &Path) -> anyhow::Result<()> {
-    let manifest = Manifest::single(source);
-    let runtime = Runtime::new(&EngineOptions::default())?;
-    let component = Component::load(&runtime, &manifest.components[0])?;
+/// Prints the OpenAPI document of one component, or the merged document of a
+/// manifest's components.
+fn openapi(target: &Path) -> anyhow::Result<()> {
+    let manifest = read_target(target)?;
+    let (runtime, components) = load(&manifest, &EngineOptions::default())?;
     let tokio = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let document = tokio.block_on(component.openapi(&runtime))?;
+    let document = tokio.block_on(async {
+        match components.as_slice() {
+            [component] if is_wasm_file(target) => component.openapi(&runtime).await,
+            _ => merged_document(&runtime, &manifest, &components).await,
+        }
+    })?;
     println!("{}", serde_json::to_string_pretty(&document)?);
     Ok(())
+}
+
+/// The manifest at `target`, or one for a single `.wasm` file.
+fn read_target(target: &Path) -> anyhow::Result<Manifest> {
+    Ok(if is_wasm_file(target) {
+        Manifest::single(target)
+    } else {
+        Manifest::load(target)?
+    })
+}
+
+/// The engine, and every component of the manifest loaded and checked.
+fn load(manifest: &Manifest, options: &EngineOptions) -> anyhow::Result<(Runtime, Vec<Component>)> {
+    let runtime = Runtime::new(options)?;
+    let components = manifest
+        .components
+        .iter()
+        .map(|spec| {
+            let component = Component::load(&runtime, spec)?;
+            info!(component = spec.name, route = %spec.route, source = %spec.source.display(), "loaded");
+            Ok(component)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok((runtime, components))
 }
 
 fn is_wasm_file(path: &Path) -> bool {

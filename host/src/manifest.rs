@@ -9,6 +9,17 @@
 //! route = "/hello/..."           # `/x` exactly, or `/x/...` for /x and below
 //! source = "target/wasm32-wasip2/release/hello.wasm"   # relative to this file
 //! build = "cargo build --target wasm32-wasip2 --release -p hello"  # optional
+//! description = "Greetings."     # optional, for the API docs
+//!
+//! [docs]                         # optional; the values shown are the defaults
+//! title = "Wafer"
+//! version = "0.1.0"
+//! description = "..."            # no default
+//! servers = []                   # e.g. ["https://api.example.com"]
+//! openapi = "/openapi.json"      # the merged document; `false` turns it off
+//! swagger_ui = "/docs"           # `false` turns it off
+//! redoc = "/redoc"               # `false` turns it off
+//! strict = false                 # true: a component without a valid document stops the host
 //! ```
 
 use std::collections::HashSet;
@@ -61,6 +72,45 @@ pub struct Manifest {
     pub listen: Option<SocketAddr>,
     /// The components, in the order listed.
     pub components: Vec<ComponentSpec>,
+    /// The API docs.
+    pub docs: DocsSettings,
+}
+
+/// The `[docs]` section: what the merged API document says about the whole
+/// API, and where the host serves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocsSettings {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `servers[].url`.
+    pub servers: Vec<String>,
+    /// Where the merged document is served; `None` when turned off.
+    pub openapi: Option<String>,
+    /// Where Swagger UI is served; `None` when turned off.
+    pub swagger_ui: Option<String>,
+    /// Where ReDoc is served; `None` when turned off.
+    pub redoc: Option<String>,
+    /// Whether a component without a valid document stops the host.
+    pub strict: bool,
+}
+
+impl Default for DocsSettings {
+    fn default() -> Self {
+        DocsSettings {
+            title: "Wafer".to_owned(),
+            version: "0.1.0".to_owned(),
+            description: None,
+            servers: Vec::new(),
+            openapi: Some("/openapi.json".to_owned()),
+            swagger_ui: Some("/docs".to_owned()),
+            redoc: Some("/redoc".to_owned()),
+            strict: false,
+        }
+    }
 }
 
 /// One component of a manifest.
@@ -74,6 +124,8 @@ pub struct ComponentSpec {
     pub source: PathBuf,
     /// A shell command that builds `source`, run in the manifest's folder.
     pub build: Option<String>,
+    /// What the component is about, for its tag in the API docs.
+    pub description: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -83,6 +135,31 @@ struct RawManifest {
     server: RawServer,
     #[serde(default)]
     component: Vec<RawComponent>,
+    #[serde(default)]
+    docs: RawDocs,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawDocs {
+    title: Option<String>,
+    version: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    servers: Vec<String>,
+    openapi: Option<PathSetting>,
+    swagger_ui: Option<PathSetting>,
+    redoc: Option<PathSetting>,
+    #[serde(default)]
+    strict: bool,
+}
+
+/// A path, or `false` to turn the page off (`true` keeps the default).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PathSetting {
+    Path(String),
+    Enabled(bool),
 }
 
 #[derive(Deserialize, Default)]
@@ -98,6 +175,7 @@ struct RawComponent {
     route: String,
     source: PathBuf,
     build: Option<String>,
+    description: Option<String>,
 }
 
 impl Manifest {
@@ -189,9 +267,16 @@ impl Manifest {
                 route,
                 source: base.join(component.source),
                 build: component.build.filter(|build| !build.trim().is_empty()),
+                description: component.description,
             });
         }
-        Ok(Manifest { listen, components })
+        let docs =
+            docs_settings(raw.docs).map_err(|(field, message)| field_error(field, message))?;
+        Ok(Manifest {
+            listen,
+            components,
+            docs,
+        })
     }
 
     /// A manifest for one `.wasm` file served at `/`, named after the file.
@@ -208,9 +293,69 @@ impl Manifest {
                 route: RoutePattern::everything(),
                 source: source.to_owned(),
                 build: None,
+                description: None,
             }],
+            docs: DocsSettings::default(),
         }
     }
+}
+
+fn docs_settings(raw: RawDocs) -> Result<DocsSettings, (String, String)> {
+    let defaults = DocsSettings::default();
+    let path = |name: &str, setting: Option<PathSetting>, default: Option<String>| match setting {
+        None | Some(PathSetting::Enabled(true)) => Ok(default),
+        Some(PathSetting::Enabled(false)) => Ok(None),
+        Some(PathSetting::Path(path))
+            if path.starts_with('/') && path.len() > 1 && !path.ends_with('/') =>
+        {
+            Ok(Some(path))
+        }
+        Some(PathSetting::Path(path)) => Err((
+            format!("docs.{name}"),
+            format!(
+                "{path:?} is not a usable path: write it like \"/docs\" (or false to turn it off)"
+            ),
+        )),
+    };
+    let settings = DocsSettings {
+        title: raw.title.unwrap_or(defaults.title),
+        version: raw.version.unwrap_or(defaults.version),
+        description: raw.description,
+        servers: raw.servers,
+        openapi: path("openapi", raw.openapi, defaults.openapi)?,
+        swagger_ui: path("swagger_ui", raw.swagger_ui, defaults.swagger_ui)?,
+        redoc: path("redoc", raw.redoc, defaults.redoc)?,
+        strict: raw.strict,
+    };
+    if settings.openapi.is_none() {
+        for (name, page) in [
+            ("swagger_ui", &settings.swagger_ui),
+            ("redoc", &settings.redoc),
+        ] {
+            if page.is_some() {
+                return Err((
+                    format!("docs.{name}"),
+                    "the docs pages read the document at docs.openapi, which is turned off: \
+                     turn this page off too, or serve the document"
+                        .to_owned(),
+                ));
+            }
+        }
+    }
+    let paths = [&settings.openapi, &settings.swagger_ui, &settings.redoc];
+    for (index, path) in paths.iter().enumerate() {
+        if let Some(path) = path
+            && paths[..index]
+                .iter()
+                .any(|other| other.as_ref() == Some(path))
+        {
+            return Err((
+                "docs".to_owned(),
+                format!("{path:?} is given to two docs pages"),
+            ));
+        }
+    }
+    Ok(settings)
 }
 
 fn is_valid_name(name: &str) -> bool {
@@ -301,6 +446,30 @@ mod tests {
         assert!(unknown.contains("unknown field `sorce`"), "{unknown}");
         let missing = error("[[component]]\nname = \"a\"\nroute = \"/\"\n");
         assert!(missing.contains("missing field `source`"), "{missing}");
+    }
+
+    #[test]
+    fn docs_settings_have_defaults_and_can_be_turned_off() {
+        let base = "[[component]]\nname = \"a\"\nroute = \"/\"\nsource = \"a.wasm\"\n";
+        let manifest = parse(base).expect("valid");
+        assert_eq!(manifest.docs, DocsSettings::default());
+        let manifest = parse(&format!(
+            "{base}[docs]\ntitle = \"Shop\"\nservers = [\"https://x\"]\nswagger_ui = \"/swagger\"\nredoc = false\nstrict = true\n"
+        ))
+        .expect("valid");
+        assert_eq!(manifest.docs.title, "Shop");
+        assert_eq!(manifest.docs.swagger_ui.as_deref(), Some("/swagger"));
+        assert_eq!(manifest.docs.redoc, None);
+        assert!(manifest.docs.strict);
+        assert_eq!(
+            error(&format!("{base}[docs]\nredoc = \"redoc/\"\n")),
+            "wafer.toml: `docs.redoc`: \"redoc/\" is not a usable path: write it like \"/docs\" (or false to turn it off)"
+        );
+        assert!(error(&format!("{base}[docs]\nopenapi = false\n")).contains("`docs.swagger_ui`"));
+        assert!(
+            error(&format!("{base}[docs]\nredoc = \"/docs\"\n"))
+                .contains("given to two docs pages")
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ use wasmtime::Store;
 use wasmtime_wasi_http::WasiHttpView;
 use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 
+use crate::docs::Docs;
 use crate::routes::RouteTable;
 use crate::runtime::{Component, RequestState, Runtime};
 
@@ -32,21 +33,24 @@ pub type Body = UnsyncBoxBody<Bytes, wasmtime_wasi_http::Error>;
 /// for itself in `wafer-*` headers.
 const RESERVED_HEADER_PREFIX: &str = "wafer-";
 
-/// Serves a set of components.
+/// Serves a set of components, and the API docs.
 pub struct Server {
     runtime: Runtime,
     components: Vec<Component>,
     routes: RouteTable,
+    docs: Option<Docs>,
 }
 
 impl Server {
-    /// A server for these components, routed by their manifest routes.
-    pub fn new(runtime: Runtime, components: Vec<Component>) -> Server {
+    /// A server for these components, routed by their manifest routes; the
+    /// docs' paths, if any, come before the components'.
+    pub fn new(runtime: Runtime, components: Vec<Component>, docs: Option<Docs>) -> Server {
         let routes = RouteTable::new(components.iter().map(|c| c.route().clone()));
         Server {
             runtime,
             components,
             routes,
+            docs,
         }
     }
 
@@ -83,12 +87,17 @@ impl Server {
         let started = Instant::now();
         let method = request.method().clone();
         let path = request.uri().path().to_owned();
-        let (component, response) = match self.routes.find(&path) {
-            Some(index) => {
+        let docs = self
+            .docs
+            .as_ref()
+            .and_then(|docs| docs.respond(&method, &path));
+        let (component, response) = match (docs, self.routes.find(&path)) {
+            (Some(response), _) => ("docs", response),
+            (None, Some(index)) => {
                 let component = &self.components[index];
                 (component.name(), self.call(component, request).await)
             }
-            None => ("-", detail(StatusCode::NOT_FOUND, "Not Found")),
+            (None, None) => ("-", detail(StatusCode::NOT_FOUND, "Not Found")),
         };
         info!(
             %method,
@@ -187,17 +196,21 @@ fn internal_error() -> Response<Body> {
     detail(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
 }
 
+/// A body the host wrote, whole.
+pub fn full_body(bytes: Bytes) -> Body {
+    Full::new(bytes)
+        .map_err(|never: Infallible| match never {})
+        .boxed_unsync()
+}
+
 /// A FastAPI-shaped error response: `{"detail": message}`.
 pub fn detail(status: StatusCode, message: &str) -> Response<Body> {
     let body = Bytes::from(serde_json::json!({ "detail": message }).to_string());
-    let mut response = Response::new(
-        Full::new(body.clone())
-            .map_err(|never: Infallible| match never {})
-            .boxed_unsync(),
-    );
+    let length = body.len();
+    let mut response = Response::new(full_body(body));
     *response.status_mut() = status;
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
+    headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
     response
 }

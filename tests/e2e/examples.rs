@@ -7,8 +7,8 @@ use serde_json::json;
 
 use crate::support::{Server, wasm, workspace};
 
-/// One host for all tests of this module: it is only read from.
-fn examples() -> &'static Server {
+/// One host for the tests that read from the examples: nothing changes it.
+pub(crate) fn examples() -> &'static Server {
     static SERVER: OnceLock<Server> = OnceLock::new();
     SERVER.get_or_init(|| {
         // Builds the components the manifest points at.

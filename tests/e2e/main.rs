@@ -8,7 +8,9 @@
 //! wasm32-wasip2 --release`; the compatibility test also installs the
 //! matching `wasmtime-cli` into `target/tools` once (or uses `$WASMTIME`).
 
+mod browser;
 mod compatibility;
+mod docs;
 mod examples;
 mod faults;
 mod openapi;

@@ -95,6 +95,15 @@ impl<T: ToSchema> DescribeArgument for Json<T> {
                 .build(),
         );
         operation.mark_validated();
+        // A body that is not UTF-8 is not JSON at all: 400, as in FastAPI.
+        let detail = utoipa::openapi::ObjectBuilder::new()
+            .property("detail", String::schema())
+            .required("detail");
+        operation.add_response(
+            400,
+            "Bad Request: the body is not valid UTF-8",
+            Some(detail.into()),
+        );
     }
 }
 

@@ -130,6 +130,16 @@ fn operation(route: &RouteInfo, spec: &mut OperationSpec) -> Operation {
         );
     }
     let mut responses = ResponsesBuilder::new().response(status.to_string(), success);
+    for (status, (description, schema)) in std::mem::take(&mut spec.other_responses) {
+        let mut response = ResponseBuilder::new().description(description);
+        if let Some(schema) = schema {
+            response = response.content(
+                "application/json",
+                ContentBuilder::new().schema(Some(schema)).build(),
+            );
+        }
+        responses = responses.response(status.to_string(), response);
+    }
     if spec.validated {
         responses = responses.response(
             "422",

@@ -23,6 +23,7 @@ pub struct OperationSpec {
     pub(super) response: Option<ResponseContent>,
     pub(super) validated: bool,
     pub(super) components: BTreeMap<String, RefOr<Schema>>,
+    pub(super) other_responses: BTreeMap<u16, (String, Option<RefOr<Schema>>)>,
 }
 
 /// The success response's content.
@@ -48,6 +49,13 @@ impl OperationSpec {
             content_type,
             schema,
         });
+    }
+
+    /// Documents another response the operation can give, with a JSON body of
+    /// `schema` if any.
+    pub fn add_response(&mut self, status: u16, description: &str, schema: Option<RefOr<Schema>>) {
+        self.other_responses
+            .insert(status, (description.to_owned(), schema));
     }
 
     /// Notes that the request can fail validation, so the operation documents

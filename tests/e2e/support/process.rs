@@ -163,3 +163,20 @@ pub(crate) fn run_to_exit(args: &[&str]) -> (ExitStatus, String) {
     };
     (child.wait().expect("wait for wafer"), text)
 }
+
+/// Runs a test tool to its end: `Ok` if it succeeded, otherwise `Err` with
+/// everything it printed, for the assertion message.
+pub(crate) fn run_tool(command: &mut Command) -> Result<(), String> {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("run {:?}: {e}", command.get_program()));
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
+}

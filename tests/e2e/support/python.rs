@@ -1,4 +1,5 @@
-//! A Python with the tools the tests use from PyPI (`openapi-spec-validator`),
+//! A Python with the tools the tests use from PyPI (`openapi-spec-validator`,
+//! `schemathesis`),
 //! in a virtual environment under `target/tools` made on first use, or
 //! `$WAFER_PYTHON` if set.
 
@@ -9,7 +10,7 @@ use std::sync::OnceLock;
 use super::components::target_dir;
 
 /// The packages installed into the environment.
-const PACKAGES: &[&str] = &["openapi-spec-validator==0.7.2"];
+const PACKAGES: &[&str] = &["openapi-spec-validator==0.7.2", "schemathesis==4.32.5"];
 
 /// The environment's `python`.
 pub(crate) fn python() -> PathBuf {
@@ -22,7 +23,8 @@ pub(crate) fn python() -> PathBuf {
             let venv = target_dir().join("tools/python");
             let python = venv.join("bin/python");
             let marker = venv.join(".installed");
-            if !marker.exists() {
+            let installed = std::fs::read_to_string(&marker).unwrap_or_default();
+            if installed != PACKAGES.join("\n") {
                 let status = Command::new("python3")
                     .args(["-m", "venv"])
                     .arg(&venv)
@@ -52,18 +54,9 @@ pub(crate) fn validate_openapi(document: &serde_json::Value) -> Result<(), Strin
     let dir = tempfile::tempdir().expect("temporary folder");
     let file = dir.path().join("openapi.json");
     std::fs::write(&file, document.to_string()).expect("write document");
-    let output = Command::new(python())
-        .args(["-m", "openapi_spec_validator"])
-        .arg(&file)
-        .output()
-        .expect("run openapi-spec-validator");
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ))
-    }
+    super::run_tool(
+        Command::new(python())
+            .args(["-m", "openapi_spec_validator"])
+            .arg(&file),
+    )
 }

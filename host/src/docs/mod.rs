@@ -1,0 +1,166 @@
+//! One set of API docs for every component: the merged OpenAPI document, Swagger
+//! UI and ReDoc, all served by the host from assets embedded in the binary.
+
+pub mod merge;
+mod ui;
+
+use bytes::Bytes;
+use http::header::{CONTENT_ENCODING, CONTENT_TYPE, LOCATION};
+use http::{HeaderValue, Method, Response, StatusCode};
+use serde_json::Value;
+use tracing::warn;
+
+use crate::manifest::{DocsSettings, Manifest};
+use crate::runtime::{Component, Runtime};
+use crate::server::{Body, full_body};
+
+pub use merge::{ApiInfo, ComponentDoc, MergeError};
+
+/// Reads every component's document and merges them. A component whose
+/// document is missing or invalid is logged and described as having no
+/// documentation, unless the manifest's `docs.strict` makes it an error.
+pub async fn merged_document(
+    runtime: &Runtime,
+    manifest: &Manifest,
+    components: &[Component],
+) -> anyhow::Result<Value> {
+    let mut docs = Vec::with_capacity(components.len());
+    for (component, spec) in components.iter().zip(&manifest.components) {
+        let document = match component.openapi(runtime).await.and_then(checked) {
+            Ok(document) => Some(document),
+            Err(error) if manifest.docs.strict => return Err(error),
+            Err(error) => {
+                warn!(
+                    component = component.name(),
+                    "no API description: {error:#}"
+                );
+                None
+            }
+        };
+        docs.push(ComponentDoc {
+            name: spec.name.clone(),
+            description: spec.description.clone(),
+            document,
+        });
+    }
+    let info = ApiInfo {
+        title: manifest.docs.title.clone(),
+        version: manifest.docs.version.clone(),
+        description: manifest.docs.description.clone(),
+        servers: manifest.docs.servers.clone(),
+    };
+    Ok(merge::merge(&info, &docs)?)
+}
+
+/// Refuses what is not an OpenAPI 3 document.
+fn checked(document: Value) -> anyhow::Result<Value> {
+    let version = document
+        .get("openapi")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if !version.starts_with("3.") {
+        anyhow::bail!("its document is not OpenAPI 3 (no \"openapi\": \"3.x\" field)");
+    }
+    if document
+        .get("paths")
+        .is_some_and(|paths| !paths.is_object())
+    {
+        anyhow::bail!("its document's \"paths\" is not an object");
+    }
+    Ok(document)
+}
+
+/// Serves the docs pages and the document.
+pub struct Docs {
+    document: Bytes,
+    title: String,
+    openapi_path: Option<String>,
+    swagger_path: Option<String>,
+    redoc_path: Option<String>,
+    swagger_config: std::sync::Arc<utoipa_swagger_ui::Config<'static>>,
+}
+
+impl Docs {
+    /// Docs for this merged document, at the manifest's paths.
+    pub fn new(document: &Value, settings: &DocsSettings) -> Docs {
+        let openapi_path = settings.openapi.clone();
+        let swagger_config = utoipa_swagger_ui::Config::new([openapi_path
+            .clone()
+            .unwrap_or_else(|| "/openapi.json".to_owned())]);
+        Docs {
+            document: Bytes::from(document.to_string()),
+            title: settings.title.clone(),
+            openapi_path,
+            swagger_path: settings.swagger_ui.clone(),
+            redoc_path: settings.redoc.clone(),
+            swagger_config: std::sync::Arc::new(swagger_config),
+        }
+    }
+
+    /// The response if `path` is one of the docs' paths.
+    pub fn respond(&self, method: &Method, path: &str) -> Option<Response<Body>> {
+        if method != Method::GET && method != Method::HEAD {
+            return None;
+        }
+        if self.openapi_path.as_deref() == Some(path) {
+            return Some(file(self.document.clone(), "application/json", false));
+        }
+        if let Some(base) = &self.swagger_path {
+            if path == base {
+                return Some(redirect(&format!("{base}/")));
+            }
+            if let Some(tail) = path
+                .strip_prefix(base.as_str())
+                .and_then(|tail| tail.strip_prefix('/'))
+            {
+                return ui::swagger(tail, &self.swagger_config)
+                    .map(|(bytes, content_type, gzipped)| file(bytes, &content_type, gzipped));
+            }
+        }
+        if let Some(base) = &self.redoc_path {
+            if path == base {
+                let openapi = self.openapi_path.as_deref().unwrap_or("/openapi.json");
+                return Some(file(
+                    ui::redoc_page(&self.title, openapi, base),
+                    "text/html; charset=utf-8",
+                    false,
+                ));
+            }
+            if path == format!("{base}/{}", ui::REDOC_SCRIPT) {
+                return Some(file(ui::redoc_js(), "text/javascript", false));
+            }
+        }
+        None
+    }
+
+    /// The paths the docs claim, for start-up messages.
+    pub fn paths(&self) -> Vec<&str> {
+        [&self.openapi_path, &self.swagger_path, &self.redoc_path]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+fn file(bytes: Bytes, content_type: &str, gzipped: bool) -> Response<Body> {
+    let mut response = Response::new(full_body(bytes));
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        response.headers_mut().insert(CONTENT_TYPE, value);
+    }
+    if gzipped {
+        response
+            .headers_mut()
+            .insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    response
+}
+
+fn redirect(location: &str) -> Response<Body> {
+    let mut response = Response::new(full_body(Bytes::new()));
+    *response.status_mut() = StatusCode::PERMANENT_REDIRECT;
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(LOCATION, value);
+    }
+    response
+}

@@ -1,0 +1,82 @@
+// Opens the host's docs pages in headless Chromium and uses them as a person
+// would: every component's operations are listed in Swagger UI, "Try it out"
+// on POST /items sends a valid and an invalid body and shows 201 and 422, and
+// ReDoc lists the operations. Screenshots go to the output folder.
+//
+// Usage: node docs.mjs <base url> <output folder>
+import { chromium } from "playwright-core";
+
+const [base, out] = process.argv.slice(2);
+if (!base || !out) {
+  console.error("usage: node docs.mjs <base url> <output folder>");
+  process.exit(2);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+});
+const failures = [];
+const check = (ok, what) => {
+  console.log(`${ok ? "ok" : "FAILED"}: ${what}`);
+  if (!ok) failures.push(what);
+};
+
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(30_000);
+  const offline = [];
+  page.on("request", (request) => {
+    const url = request.url();
+    if (!url.startsWith(base) && !url.startsWith("blob:") && !url.startsWith("data:")) offline.push(url);
+  });
+
+  await page.goto(`${base}/docs`);
+  await page.waitForSelector(".opblock");
+  for (const path of ["/hello", "/hello/{name}", "/items", "/items/{item_id}"]) {
+    const shown = await page.locator(`.opblock-summary-path[data-path="${path}"]`).count();
+    check(shown > 0, `Swagger UI lists ${path}`);
+  }
+  for (const tag of ["hello", "items"]) {
+    check((await page.locator(`#operations-tag-${tag}`).count()) === 1, `Swagger UI shows the ${tag} tag`);
+  }
+  await page.screenshot({ path: `${out}/docs.png` });
+
+  const post = page.locator("#operations-items-create_item");
+  await post.locator(".opblock-summary").click();
+  await post.locator("button.try-out__btn").click();
+  const send = async (body) => {
+    await post.locator("textarea.body-param__text").fill(body);
+    await post.locator("button.execute").click();
+    const status = post.locator(".live-responses-table .response .response-col_status").first();
+    await status.waitFor();
+    const text = (await status.innerText()).trim();
+    const shown = await post.locator(".live-responses-table").first().innerText();
+    return { status: text, shown };
+  };
+  const created = await send('{"name": "hammer", "price": 9.5}');
+  check(created.status.startsWith("201"), `Try it out with a valid item answers 201 (saw ${created.status})`);
+  check(created.shown.includes("hammer"), "the 201 body shows the item");
+  await post.locator("button.btn-clear").click().catch(() => {});
+  const rejected = await send('{"name": "", "price": 0}');
+  check(rejected.status.startsWith("422"), `Try it out with an invalid item answers 422 (saw ${rejected.status})`);
+  check(rejected.shown.includes("string_too_short"), "the 422 body shows the validation errors");
+  await page.screenshot({ path: `${out}/docs-try-it-out.png`, fullPage: true });
+
+  await page.goto(`${base}/redoc`);
+  await page.locator("h2", { hasText: "Create an item." }).first().waitFor();
+  for (const summary of ["Say hello.", "Read one item.", "List items, a page at a time."]) {
+    check((await page.locator("h2", { hasText: summary }).count()) > 0, `ReDoc shows "${summary}"`);
+  }
+  await page.screenshot({ path: `${out}/redoc.png` });
+  check(offline.length === 0, `the pages load nothing from elsewhere (${offline.join(", ")})`);
+} catch (error) {
+  failures.push(String(error));
+  console.error(error);
+} finally {
+  await browser.close();
+}
+process.exit(failures.length === 0 ? 0 : 1);
