@@ -61,6 +61,7 @@ pub mod openapi;
 mod response;
 mod route;
 mod routing;
+pub mod security;
 pub mod testing;
 pub mod validation;
 

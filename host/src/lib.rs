@@ -6,11 +6,15 @@
 //!   the sandboxed per-request state.
 //! - [`server`] is the HTTP front: hyper, a fresh instance per request, and a
 //!   JSON error for every failure.
+//! - [`auth`] is security at the edge: the gate that checks requests against
+//!   their operations' security requirements, the forwarded identity, and the
+//!   OAuth2 token endpoint.
 //! - [`docs`] merges the components' OpenAPI documents and serves them with
 //!   Swagger UI and ReDoc.
 //!
 //! The `wafer` binary (`src/main.rs`) is the command line over these.
 
+pub mod auth;
 pub mod docs;
 pub mod manifest;
 pub mod routes;

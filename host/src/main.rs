@@ -10,7 +10,10 @@ use std::time::Instant;
 use anyhow::{Context as _, bail};
 use clap::{Args, Parser, Subcommand};
 use tracing::info;
-use wafer_host::docs::{Docs, merged_document};
+mod cli;
+
+use wafer_host::auth::Gate;
+use wafer_host::docs::{Docs, component_documents, merged_document};
 use wafer_host::manifest::{DEFAULT_LISTEN, Manifest};
 use wafer_host::runtime::{Component, EngineOptions, Runtime, engine::default_cache_dir};
 use wafer_host::server::Server;
@@ -38,6 +41,9 @@ enum Command {
         /// A wafer.toml manifest, or one component's .wasm file.
         target: PathBuf,
     },
+    /// Helpers for the files of [auth]: password hashes, API keys, tokens.
+    #[command(subcommand)]
+    Auth(cli::auth::AuthCommand),
 }
 
 #[derive(Args)]
@@ -73,6 +79,7 @@ fn main() {
             .map_err(anyhow::Error::from)
             .and_then(|m| build(&m, &manifest)),
         Command::Openapi { target } => openapi(&target),
+        Command::Auth(command) => cli::auth::run(command),
     };
     if let Err(error) = result {
         eprintln!("error: {error:#}");
@@ -102,8 +109,16 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
     let tokio = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     tokio.block_on(async move {
+        let documents = component_documents(&runtime, &manifest, &components).await?;
+        let gate = Gate::new(
+            &manifest.auth,
+            &documents
+                .iter()
+                .map(|doc| (doc.name.as_str(), doc.document.as_ref()))
+                .collect::<Vec<_>>(),
+        )?;
         let docs = if manifest.docs.openapi.is_some() {
-            let document = merged_document(&runtime, &manifest, &components).await?;
+            let document = merged_document(&manifest, &documents)?;
             let docs = Docs::new(&document, &manifest.docs);
             info!(paths = ?docs.paths(), "API docs");
             Some(docs)
@@ -121,7 +136,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         );
         // A stable line on standard output for scripts and tests.
         println!("wafer: listening on http://{address}");
-        let server = Arc::new(Server::new(runtime, components, docs));
+        let server = Arc::new(Server::new(runtime, components, docs, gate));
         tokio::select! {
             () = server.serve(listener) => {}
             result = tokio::signal::ctrl_c() => {
@@ -142,7 +157,10 @@ fn openapi(target: &Path) -> anyhow::Result<()> {
     let document = tokio.block_on(async {
         match components.as_slice() {
             [component] if is_wasm_file(target) => component.openapi(&runtime).await,
-            _ => merged_document(&runtime, &manifest, &components).await,
+            _ => {
+                let documents = component_documents(&runtime, &manifest, &components).await?;
+                merged_document(&manifest, &documents)
+            }
         }
     })?;
     println!("{}", serde_json::to_string_pretty(&document)?);

@@ -29,6 +29,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use thiserror::Error;
 
+use crate::auth::settings::{AuthSettings, RawAuth};
 use crate::routes::RoutePattern;
 
 /// Where the host listens unless told otherwise.
@@ -74,6 +75,8 @@ pub struct Manifest {
     pub components: Vec<ComponentSpec>,
     /// The API docs.
     pub docs: DocsSettings,
+    /// Security at the edge.
+    pub auth: AuthSettings,
 }
 
 /// The `[docs]` section: what the merged API document says about the whole
@@ -137,6 +140,8 @@ struct RawManifest {
     component: Vec<RawComponent>,
     #[serde(default)]
     docs: RawDocs,
+    #[serde(default)]
+    auth: RawAuth,
 }
 
 #[derive(Deserialize, Default)]
@@ -272,10 +277,15 @@ impl Manifest {
         }
         let docs =
             docs_settings(raw.docs).map_err(|(field, message)| field_error(field, message))?;
+        let auth = raw
+            .auth
+            .validate(base)
+            .map_err(|(field, message)| field_error(field, message))?;
         Ok(Manifest {
             listen,
             components,
             docs,
+            auth,
         })
     }
 
@@ -296,6 +306,7 @@ impl Manifest {
                 description: None,
             }],
             docs: DocsSettings::default(),
+            auth: AuthSettings::default(),
         }
     }
 }

@@ -21,6 +21,8 @@ use wasmtime::Store;
 use wasmtime_wasi_http::WasiHttpView;
 use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 
+use crate::auth::identity::IDENTITY_HEADER;
+use crate::auth::{Gate, Verdict};
 use crate::docs::Docs;
 use crate::routes::RouteTable;
 use crate::runtime::{Component, RequestState, Runtime};
@@ -39,18 +41,29 @@ pub struct Server {
     components: Vec<Component>,
     routes: RouteTable,
     docs: Option<Docs>,
+    gate: Gate,
+    guest_env: Vec<(String, String)>,
 }
 
 impl Server {
-    /// A server for these components, routed by their manifest routes; the
-    /// docs' paths, if any, come before the components'.
-    pub fn new(runtime: Runtime, components: Vec<Component>, docs: Option<Docs>) -> Server {
+    /// A server for these components, routed by their manifest routes and
+    /// checked by `gate`; the docs' paths, if any, and the token endpoint's
+    /// come before the components'.
+    pub fn new(
+        runtime: Runtime,
+        components: Vec<Component>,
+        docs: Option<Docs>,
+        gate: Gate,
+    ) -> Server {
         let routes = RouteTable::new(components.iter().map(|c| c.route().clone()));
+        let guest_env = gate.guest_env();
         Server {
             runtime,
             components,
             routes,
             docs,
+            gate,
+            guest_env,
         }
     }
 
@@ -91,19 +104,43 @@ impl Server {
             .docs
             .as_ref()
             .and_then(|docs| docs.respond(&method, &path));
-        let (component, response) = match (docs, self.routes.find(&path)) {
-            (Some(response), _) => ("docs", response),
-            (None, Some(index)) => {
-                let component = &self.components[index];
-                (component.name(), self.call(component, request).await)
-            }
-            (None, None) => ("-", detail(StatusCode::NOT_FOUND, "Not Found")),
-        };
+        let token_endpoint = self
+            .gate
+            .token_endpoint()
+            .filter(|endpoint| endpoint.path() == path);
+        // Who answered: the docs, the token endpoint, the host (no route),
+        // the security gate (the guest was never called), or the guest.
+        let (component, answered_by, response) =
+            match (docs, token_endpoint, self.routes.find(&path)) {
+                (Some(response), _, _) => ("-", "docs", response),
+                (None, Some(endpoint), _) => ("-", "token", endpoint.respond(request).await),
+                (None, None, Some(index)) => {
+                    let component = &self.components[index];
+                    let (mut parts, body) = request.into_parts();
+                    strip_reserved_headers(&mut parts.headers);
+                    match self.gate.check(index, &parts) {
+                        Verdict::Deny(response) => (component.name(), "gate", response),
+                        Verdict::Allow(identity) => {
+                            if let Some(identity) = identity {
+                                parts.headers.insert(IDENTITY_HEADER, identity);
+                            }
+                            let request = Request::from_parts(parts, body);
+                            (
+                                component.name(),
+                                "guest",
+                                self.call(component, request).await,
+                            )
+                        }
+                    }
+                }
+                (None, None, None) => ("-", "host", detail(StatusCode::NOT_FOUND, "Not Found")),
+            };
         info!(
             %method,
             %path,
             status = response.status().as_u16(),
             component = %component,
+            by = answered_by,
             elapsed_us = started.elapsed().as_micros() as u64,
             "request"
         );
@@ -111,9 +148,11 @@ impl Server {
     }
 
     /// Runs the request in a fresh instance of `component`.
-    async fn call(&self, component: &Component, mut request: Request<Incoming>) -> Response<Body> {
-        strip_reserved_headers(&mut request);
-        let mut store = Store::new(self.runtime.engine(), RequestState::new());
+    async fn call(&self, component: &Component, request: Request<Incoming>) -> Response<Body> {
+        let mut store = Store::new(
+            self.runtime.engine(),
+            RequestState::with_env(&self.guest_env),
+        );
         let (sender, receiver) = tokio::sync::oneshot::channel();
         let prepared = store
             .data_mut()
@@ -180,15 +219,14 @@ fn log_trap(component: &str, what: &str, trap: &wasmtime::Error) {
     debug!(component = %component, "{what}: {trap:?}");
 }
 
-fn strip_reserved_headers(request: &mut Request<Incoming>) {
-    let reserved: Vec<_> = request
-        .headers()
+fn strip_reserved_headers(headers: &mut http::HeaderMap) {
+    let reserved: Vec<_> = headers
         .keys()
         .filter(|name| name.as_str().starts_with(RESERVED_HEADER_PREFIX))
         .cloned()
         .collect();
     for name in reserved {
-        request.headers_mut().remove(name);
+        headers.remove(name);
     }
 }
 

@@ -36,11 +36,11 @@ try {
 
   await page.goto(`${base}/docs`);
   await page.waitForSelector(".opblock");
-  for (const path of ["/hello", "/hello/{name}", "/items", "/items/{item_id}"]) {
+  for (const path of ["/hello", "/hello/{name}", "/items", "/items/{item_id}", "/account/me", "/account/usage"]) {
     const shown = await page.locator(`.opblock-summary-path[data-path="${path}"]`).count();
     check(shown > 0, `Swagger UI lists ${path}`);
   }
-  for (const tag of ["hello", "items"]) {
+  for (const tag of ["hello", "items", "account"]) {
     check((await page.locator(`#operations-tag-${tag}`).count()) === 1, `Swagger UI shows the ${tag} tag`);
   }
   await page.screenshot({ path: `${out}/docs.png` });
@@ -65,6 +65,32 @@ try {
   check(rejected.status.startsWith("422"), `Try it out with an invalid item answers 422 (saw ${rejected.status})`);
   check(rejected.shown.includes("string_too_short"), "the 422 body shows the validation errors");
   await page.screenshot({ path: `${out}/docs-try-it-out.png`, fullPage: true });
+
+  // "Authorize": log in with the OAuth2 password flow at the host's token
+  // endpoint, then call a protected route with the token.
+  const me = page.locator("#operations-account-me");
+  await me.locator(".opblock-summary").click();
+  await me.locator("button.try-out__btn").click();
+  await me.locator("button.execute").click();
+  const anonymous = me.locator(".live-responses-table .response .response-col_status").first();
+  await anonymous.waitFor();
+  check((await anonymous.innerText()).trim().startsWith("401"), "GET /account/me without logging in answers 401");
+  await page.locator(".auth-wrapper button.authorize").first().click();
+  const modal = page.locator(".dialog-ux .modal-ux");
+  await modal.locator("#oauth_username").first().fill("alice");
+  await modal.locator("#oauth_password").first().fill("wonderland");
+  await modal.locator("button.modal-btn.auth.authorize").first().click();
+  await modal.locator("button.modal-btn.auth", { hasText: "Logout" }).first().waitFor();
+  await page.screenshot({ path: `${out}/docs-authorized.png` });
+  await modal.locator("button.close-modal").click();
+  await me.locator("button.btn-clear").click().catch(() => {});
+  await me.locator("button.execute").click();
+  const authorized = me.locator(".live-responses-table .response .response-col_status").first();
+  await authorized.waitFor();
+  const meStatus = (await authorized.innerText()).trim();
+  const meShown = await me.locator(".live-responses-table").first().innerText();
+  check(meStatus.startsWith("200"), `after "Authorize", GET /account/me answers 200 (saw ${meStatus})`);
+  check(meShown.includes("alice"), "the 200 body shows the logged-in user");
 
   await page.goto(`${base}/redoc`);
   await page.locator("h2", { hasText: "Create an item." }).first().waitFor();

@@ -47,7 +47,12 @@ fn the_docs_pages_work_in_a_browser() {
     if let Err(report) = browsed {
         panic!("the docs pages failed in Chromium:\n{report}");
     }
-    for screenshot in ["docs.png", "docs-try-it-out.png", "redoc.png"] {
+    for screenshot in [
+        "docs.png",
+        "docs-try-it-out.png",
+        "docs-authorized.png",
+        "redoc.png",
+    ] {
         assert!(
             artifacts.join(screenshot).exists(),
             "{screenshot} was saved"

@@ -92,6 +92,98 @@ fn components_answer_the_same_under_wasmtime_serve() {
     }
 }
 
+/// Without the Wafer host, the SDK checks bearer tokens itself with the key
+/// in the component's environment, ignores `wafer-identity` headers (there is
+/// no secret to check them with), and fails closed when unconfigured.
+#[test]
+fn identity_is_verified_by_the_sdk_under_wasmtime_serve() {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header};
+
+    let path = wasm("auth");
+    let path = path.to_str().expect("UTF-8 path");
+    let secret = "standalone-secret";
+    let serve = |env: &[&str]| {
+        let mut command = Command::new(wasmtime_cli());
+        command.args(["serve", "-Scli", "--addr", "127.0.0.1:0"]);
+        for variable in env {
+            command.args(["--env", variable]);
+        }
+        command.arg(path);
+        Server::start(command, "Serving HTTP on ")
+            .unwrap_or_else(|log| panic!("wasmtime serve did not start:\n{log}"))
+    };
+    let configured = serve(&[
+        "WAFER_JWT_ALGORITHMS=HS256",
+        &format!("WAFER_JWT_KEY={secret}"),
+    ]);
+    let now = jsonwebtoken::get_current_timestamp();
+    let token = |key: &str| {
+        let claims = serde_json::json!({"sub": "ann", "exp": now + 600, "scope": "reports:read"});
+        let key = EncodingKey::from_secret(key.as_bytes()).expect("key");
+        format!(
+            "Bearer {}",
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &key).expect("sign")
+        )
+    };
+    let me = configured.send(
+        "GET",
+        "/account/me",
+        &[("authorization", &token(secret))],
+        b"",
+    );
+    assert_eq!(
+        (me.status, me.body.as_str()),
+        (200, r#"{"sub":"ann","scopes":["reports:read"]}"#)
+    );
+    let admin = configured.send(
+        "GET",
+        "/account/admin",
+        &[("authorization", &token(secret))],
+        b"",
+    );
+    assert_eq!(
+        (admin.status, admin.body.as_str()),
+        (403, r#"{"detail":"Not enough permissions"}"#)
+    );
+    let forged = configured.send(
+        "GET",
+        "/account/me",
+        &[("authorization", &token("guess"))],
+        b"",
+    );
+    assert_eq!(
+        (forged.status, forged.body.as_str()),
+        (401, r#"{"detail":"Could not validate credentials"}"#)
+    );
+    let header_only = configured.send("GET", "/account/me", &[("wafer-identity", "x.y.z")], b"");
+    assert_eq!(
+        (header_only.status, header_only.body.as_str()),
+        (401, r#"{"detail":"Not authenticated"}"#)
+    );
+    let key_only = configured.send("GET", "/account/usage", &[("x-api-key", "anything")], b"");
+    assert_eq!(
+        key_only.status, 500,
+        "API keys fail closed off the Wafer host"
+    );
+
+    let unconfigured = serve(&[]);
+    let refused = unconfigured.send(
+        "GET",
+        "/account/me",
+        &[("authorization", &token(secret))],
+        b"",
+    );
+    assert_eq!(refused.status, 500);
+    assert!(
+        refused.body.contains(
+            "Authentication is not configured: set WAFER_JWT_ALGORITHMS and WAFER_JWT_KEY"
+        ),
+        "{}",
+        refused.body
+    );
+    assert_eq!(unconfigured.get("/account/public").status, 200);
+}
+
 /// What must be the same: status, content type, `allow`, body.
 fn essentials(reply: &Reply) -> (u16, Option<&str>, Option<&str>, &str) {
     (

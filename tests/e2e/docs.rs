@@ -52,7 +52,18 @@ fn the_merged_document_has_every_component_and_is_valid() {
         .collect();
     assert_eq!(
         paths,
-        ["/hello", "/hello/{name}", "/items", "/items/{item_id}"]
+        [
+            "/hello",
+            "/hello/{name}",
+            "/items",
+            "/items/{item_id}",
+            "/account/public",
+            "/account/me",
+            "/account/reports",
+            "/account/admin",
+            "/account/usage",
+            "/account/whoami"
+        ]
     );
     assert_eq!(
         merged["paths"]["/hello"]["get"]["tags"],

@@ -14,5 +14,6 @@ mod docs;
 mod examples;
 mod faults;
 mod openapi;
+mod security;
 mod startup;
 mod support;

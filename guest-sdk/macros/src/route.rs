@@ -141,6 +141,9 @@ fn expand(method: &str, args: RouteArgs, mut function: ItemFn) -> syn::Result<To
             let spec = constraints.spec();
             argument_expr = quote!(#argument_expr.with_constraints(#spec));
         }
+        if let Some(scopes) = take_scopes(&mut argument.attrs)? {
+            argument_expr = quote!(#argument_expr.with_scopes(&[#(#scopes),*]));
+        }
         let binding = format_ident!("__wafer_arg{index}");
         let ty = &argument.ty;
         extractions.push(quote! {
@@ -266,4 +269,23 @@ fn doc_comment(attrs: &[Attribute]) -> String {
 /// Whether a type's last path segment is `name` (e.g. `Result<T, E>`).
 fn last_segment_is(ty: &Type, name: &str) -> bool {
     matches!(ty, Type::Path(path) if path.path.segments.last().is_some_and(|s| s.ident == name))
+}
+
+/// Removes `#[scopes("a", "b")]` from an argument's attributes and returns the
+/// scopes.
+fn take_scopes(attrs: &mut Vec<syn::Attribute>) -> syn::Result<Option<Vec<syn::LitStr>>> {
+    let Some(index) = attrs.iter().position(|attr| attr.path().is_ident("scopes")) else {
+        return Ok(None);
+    };
+    let attr = attrs.remove(index);
+    let scopes = attr.parse_args_with(
+        syn::punctuated::Punctuated::<syn::LitStr, syn::Token![,]>::parse_terminated,
+    )?;
+    if scopes.is_empty() {
+        return Err(syn::Error::new_spanned(
+            attr,
+            "name the scopes: #[scopes(\"items:write\")]",
+        ));
+    }
+    Ok(Some(scopes.into_iter().collect()))
 }

@@ -91,6 +91,7 @@ pub trait FromRequest: Sized {
 pub struct Argument {
     name: Option<&'static str>,
     constraints: Option<&'static str>,
+    scopes: &'static [&'static str],
 }
 
 impl Argument {
@@ -99,6 +100,7 @@ impl Argument {
         Argument {
             name: Some(name),
             constraints: None,
+            scopes: &[],
         }
     }
 
@@ -107,6 +109,7 @@ impl Argument {
         Argument {
             name: None,
             constraints: None,
+            scopes: &[],
         }
     }
 
@@ -116,6 +119,17 @@ impl Argument {
             constraints: Some(constraints),
             ..self
         }
+    }
+
+    /// The same argument requiring these OAuth2 scopes, from a
+    /// `#[scopes("items:write")]` attribute on it.
+    pub const fn with_scopes(self, scopes: &'static [&'static str]) -> Self {
+        Argument { scopes, ..self }
+    }
+
+    /// The scopes the argument requires (for [`Identity`](crate::security::Identity)).
+    pub fn scopes(&self) -> &'static [&'static str] {
+        self.scopes
     }
 
     /// The argument's name, if it has one.

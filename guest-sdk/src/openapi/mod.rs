@@ -52,6 +52,8 @@ pub(crate) fn document(info: &ApiInfo, routes: impl Iterator<Item = RouteInfo>) 
     let mut paths = Paths::new();
     let mut components = ComponentsBuilder::new();
     let mut validated = false;
+    let mut security = Vec::new();
+    let mut security_schemes = serde_json::Map::new();
     for route in routes {
         let Some(method) = http_method(&route.method) else {
             continue;
@@ -59,6 +61,14 @@ pub(crate) fn document(info: &ApiInfo, routes: impl Iterator<Item = RouteInfo>) 
         let mut spec = OperationSpec::default();
         (route.describe)(&mut spec);
         validated |= spec.validated;
+        if let Some(requirements) = spec.security.take() {
+            security.push((
+                route.path,
+                route.method.as_str().to_ascii_lowercase(),
+                requirements,
+            ));
+        }
+        security_schemes.extend(std::mem::take(&mut spec.security_schemes));
         let operation = operation(&route, &mut spec);
         for (name, schema) in std::mem::take(&mut spec.components) {
             components = components.schema(name, schema);
@@ -86,6 +96,18 @@ pub(crate) fn document(info: &ApiInfo, routes: impl Iterator<Item = RouteInfo>) 
         .build();
     let mut document = serde_json::to_value(&document).unwrap_or(Value::Null);
     refer_to_components(&mut document);
+    for (path, method, requirements) in security {
+        if let Some(operation) = document
+            .get_mut("paths")
+            .and_then(|paths| paths.get_mut(path))
+            .and_then(|item| item.get_mut(&method))
+        {
+            operation["security"] = serde_json::json!(requirements);
+        }
+    }
+    if !security_schemes.is_empty() {
+        document["components"]["securitySchemes"] = Value::Object(security_schemes);
+    }
     document
 }
 

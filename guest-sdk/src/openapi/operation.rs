@@ -24,6 +24,10 @@ pub struct OperationSpec {
     pub(super) validated: bool,
     pub(super) components: BTreeMap<String, RefOr<Schema>>,
     pub(super) other_responses: BTreeMap<u16, (String, Option<RefOr<Schema>>)>,
+    /// Alternatives of security requirements (scheme name to scopes); `None`
+    /// when the operation requires nothing.
+    pub(super) security: Option<Vec<BTreeMap<String, Vec<String>>>>,
+    pub(super) security_schemes: BTreeMap<String, Value>,
 }
 
 /// The success response's content.
@@ -56,6 +60,34 @@ impl OperationSpec {
     pub fn add_response(&mut self, status: u16, description: &str, schema: Option<RefOr<Schema>>) {
         self.other_responses
             .insert(status, (description.to_owned(), schema));
+    }
+
+    /// Requires one of these schemes (name, `securitySchemes` definition,
+    /// scopes). Requirements add up: two calls require one scheme of each.
+    pub fn require(&mut self, alternatives: Vec<(&str, Value, Vec<String>)>) {
+        let mut added = Vec::new();
+        for (name, definition, scopes) in alternatives {
+            self.security_schemes.insert(name.to_owned(), definition);
+            added.push((name.to_owned(), scopes));
+        }
+        let existing = self
+            .security
+            .take()
+            .unwrap_or_else(|| vec![BTreeMap::new()]);
+        let mut combined = Vec::new();
+        for requirement in &existing {
+            for (name, scopes) in &added {
+                let mut requirement = requirement.clone();
+                let entry: &mut Vec<String> = requirement.entry(name.clone()).or_default();
+                for scope in scopes {
+                    if !entry.contains(scope) {
+                        entry.push(scope.clone());
+                    }
+                }
+                combined.push(requirement);
+            }
+        }
+        self.security = Some(combined);
     }
 
     /// Notes that the request can fail validation, so the operation documents

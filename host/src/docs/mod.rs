@@ -16,14 +16,14 @@ use crate::server::{Body, full_body};
 
 pub use merge::{ApiInfo, ComponentDoc, MergeError};
 
-/// Reads every component's document and merges them. A component whose
-/// document is missing or invalid is logged and described as having no
-/// documentation, unless the manifest's `docs.strict` makes it an error.
-pub async fn merged_document(
+/// Reads every component's document. A component whose document is missing
+/// or invalid is logged and has none, unless the manifest's `docs.strict`
+/// makes it an error.
+pub async fn component_documents(
     runtime: &Runtime,
     manifest: &Manifest,
     components: &[Component],
-) -> anyhow::Result<Value> {
+) -> anyhow::Result<Vec<ComponentDoc>> {
     let mut docs = Vec::with_capacity(components.len());
     for (component, spec) in components.iter().zip(&manifest.components) {
         let document = match component.openapi(runtime).await.and_then(checked) {
@@ -43,13 +43,24 @@ pub async fn merged_document(
             document,
         });
     }
+    Ok(docs)
+}
+
+/// Merges the components' documents into the host's, with the manifest's
+/// `info` and `servers`, and OAuth2 flows pointed at the host's token
+/// endpoint where the host issues the tokens.
+pub fn merged_document(manifest: &Manifest, documents: &[ComponentDoc]) -> anyhow::Result<Value> {
+    let mut documents = documents.to_vec();
+    for document in documents.iter_mut().filter_map(|doc| doc.document.as_mut()) {
+        crate::auth::point_flows_at_token_endpoint(document, &manifest.auth);
+    }
     let info = ApiInfo {
         title: manifest.docs.title.clone(),
         version: manifest.docs.version.clone(),
         description: manifest.docs.description.clone(),
         servers: manifest.docs.servers.clone(),
     };
-    Ok(merge::merge(&info, &docs)?)
+    Ok(merge::merge(&info, &documents)?)
 }
 
 /// Refuses what is not an OpenAPI 3 document.

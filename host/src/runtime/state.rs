@@ -18,7 +18,14 @@ impl RequestState {
     /// no arguments, standard input empty, output discarded, and no outbound
     /// HTTP.
     pub fn new() -> RequestState {
+        RequestState::with_env(&[])
+    }
+
+    /// The same, with these environment variables (the host's own, such as
+    /// the identity secret; never the host process's environment).
+    pub fn with_env(env: &[(String, String)]) -> RequestState {
         let wasi = WasiCtx::builder()
+            .envs(env)
             .allow_tcp(false)
             .allow_udp(false)
             .allow_ip_name_lookup(false)

@@ -5,7 +5,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// The components the tests use, built together.
-const COMPONENTS: [&str; 4] = ["hello", "items", "faulty", "plain"];
+const COMPONENTS: [&str; 6] = ["hello", "items", "auth", "faulty", "plain", "echo"];
 
 /// The workspace root.
 pub(crate) fn workspace() -> &'static Path {

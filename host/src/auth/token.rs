@@ -1,0 +1,529 @@
+//! The host's OAuth2 token endpoint (RFC 6749): the password flow against a
+//! users file and the client-credentials flow against a clients file, both
+//! with argon2 hashes, issuing signed JWTs with the granted scopes.
+//!
+//! ```toml
+//! # users.toml
+//! [[user]]
+//! username = "alice"
+//! password_hash = "$argon2id$v=19$..."   # `wafer auth hash-password`
+//! scopes = ["items:read", "items:write"]
+//!
+//! # clients.toml
+//! [[client]]
+//! client_id = "reporting"
+//! secret_hash = "$argon2id$v=19$..."
+//! scopes = ["items:read"]
+//! ```
+
+use std::path::Path;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use base64::Engine as _;
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, WWW_AUTHENTICATE};
+use http::{HeaderValue, Method, Response, StatusCode};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::AuthError;
+use super::jwt::JwtVerifier;
+use super::settings::TokenEndpointSettings;
+use crate::server::{Body, full_body};
+
+/// Form bodies larger than this are refused.
+const MAX_FORM_BYTES: usize = 16 * 1024;
+
+/// The token endpoint.
+pub struct TokenEndpoint {
+    path: String,
+    users: Vec<Account>,
+    clients: Vec<Account>,
+    algorithm: Algorithm,
+    key: EncodingKey,
+    issuer: String,
+    audience: String,
+    lifetime_seconds: u64,
+    /// Verified against when the user is unknown, so that the answer takes as
+    /// long as for a wrong password.
+    decoy_hash: String,
+}
+
+/// Someone who can get a token: a user (password flow) or a client
+/// (client-credentials flow), with the hash of their password or secret.
+struct Account {
+    name: String,
+    hash: String,
+    scopes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct User {
+    username: String,
+    password_hash: String,
+    #[serde(default)]
+    scopes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Client {
+    client_id: String,
+    secret_hash: String,
+    #[serde(default)]
+    scopes: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct UsersFile {
+    #[serde(default)]
+    user: Vec<User>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ClientsFile {
+    #[serde(default)]
+    client: Vec<Client>,
+}
+
+/// A token request's answer before it is a response.
+struct Refusal {
+    status: StatusCode,
+    error: &'static str,
+    description: String,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, error: &'static str, description: impl Into<String>) -> Self {
+        Refusal {
+            status,
+            error,
+            description: description.into(),
+        }
+    }
+}
+
+impl TokenEndpoint {
+    /// Loads the endpoint's files and keys; also returns the verifier for its
+    /// tokens.
+    pub(crate) fn load(
+        settings: &TokenEndpointSettings,
+    ) -> Result<(TokenEndpoint, JwtVerifier), AuthError> {
+        let problem = |path: &Path, reason: String| AuthError::TokenEndpoint {
+            path: path.to_owned(),
+            reason,
+        };
+        let read = |path: &Path| {
+            std::fs::read(path).map_err(|error| problem(path, format!("cannot read it: {error}")))
+        };
+        let users = match &settings.users {
+            Some(path) => read_accounts(
+                path,
+                "a users file ([[user]] entries with username, password_hash and scopes)",
+                |file: UsersFile| {
+                    file.user
+                        .into_iter()
+                        .map(|user| Account {
+                            name: user.username,
+                            hash: user.password_hash,
+                            scopes: user.scopes,
+                        })
+                        .collect()
+                },
+            )?,
+            None => Vec::new(),
+        };
+        let clients = match &settings.clients {
+            Some(path) => read_accounts(
+                path,
+                "a clients file ([[client]] entries with client_id, secret_hash and scopes)",
+                |file: ClientsFile| {
+                    file.client
+                        .into_iter()
+                        .map(|client| Account {
+                            name: client.client_id,
+                            hash: client.secret_hash,
+                            scopes: client.scopes,
+                        })
+                        .collect()
+                },
+            )?,
+            None => Vec::new(),
+        };
+        let (key, decoding) = match &settings.key {
+            None => {
+                let secret = super::random_token(32).map_err(|error| AuthError::TokenEndpoint {
+                    path: settings.path.clone().into(),
+                    reason: format!("cannot make a signing secret: {error}"),
+                })?;
+                let unusable = |error: jsonwebtoken::errors::Error| AuthError::TokenEndpoint {
+                    path: settings.path.clone().into(),
+                    reason: format!("cannot use the signing secret: {error}"),
+                };
+                (
+                    EncodingKey::from_secret(secret.as_bytes()).map_err(unusable)?,
+                    DecodingKey::from_secret(secret.as_bytes()).map_err(unusable)?,
+                )
+            }
+            Some(path) => signing_keys(settings, path, &read(path)?)
+                .map_err(|reason| problem(path, reason))?,
+        };
+        let verifier = JwtVerifier::with_key(
+            settings.algorithm,
+            decoding,
+            &settings.issuer,
+            &settings.audience,
+        );
+        let endpoint = TokenEndpoint {
+            path: settings.path.clone(),
+            users,
+            clients,
+            algorithm: settings.algorithm,
+            key,
+            issuer: settings.issuer.clone(),
+            audience: settings.audience.clone(),
+            lifetime_seconds: settings.lifetime_seconds,
+            decoy_hash: hash_secret("decoy").map_err(|reason| AuthError::TokenEndpoint {
+                path: settings.path.clone().into(),
+                reason,
+            })?,
+        };
+        Ok((endpoint, verifier))
+    }
+
+    /// Where the endpoint is served.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// A signed token for `subject` with `scopes`, as the endpoint issues.
+    pub fn mint(&self, subject: &str, scopes: &[String]) -> Result<String, String> {
+        let now = jsonwebtoken::get_current_timestamp();
+        let claims = json!({
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": subject,
+            "iat": now,
+            "exp": now + self.lifetime_seconds,
+            "scope": scopes.join(" "),
+        });
+        jsonwebtoken::encode(&Header::new(self.algorithm), &claims, &self.key)
+            .map_err(|error| format!("cannot sign the token: {error}"))
+    }
+
+    /// Answers a request to the endpoint's path.
+    pub async fn respond(&self, request: http::Request<hyper::body::Incoming>) -> Response<Body> {
+        match self.token(request).await {
+            Ok(body) => json_response(StatusCode::OK, &body, None),
+            Err(refusal) => {
+                let challenge = (refusal.status == StatusCode::UNAUTHORIZED)
+                    .then_some(HeaderValue::from_static("Basic"));
+                json_response(
+                    refusal.status,
+                    &json!({ "error": refusal.error, "error_description": refusal.description }),
+                    challenge,
+                )
+            }
+        }
+    }
+
+    async fn token(
+        &self,
+        request: http::Request<hyper::body::Incoming>,
+    ) -> Result<serde_json::Value, Refusal> {
+        if request.method() != Method::POST {
+            return Err(Refusal::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "invalid_request",
+                "Use POST with a form body",
+            ));
+        }
+        let is_form = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(Refusal::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "The body must be application/x-www-form-urlencoded",
+            ));
+        }
+        let basic = request
+            .headers()
+            .get(AUTHORIZATION)
+            .and_then(|value| basic_credentials(value.to_str().ok()?));
+        let body = http_body_util::Limited::new(request.into_body(), MAX_FORM_BYTES);
+        let body = http_body_util::BodyExt::collect(body)
+            .await
+            .map_err(|_| {
+                Refusal::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    format!("The form must be under {MAX_FORM_BYTES} bytes"),
+                )
+            })?
+            .to_bytes();
+        let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+        let field = |name: &str| {
+            form.iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.as_str())
+        };
+        let requested: Vec<String> = field("scope")
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        let (subject, allowed) = match field("grant_type") {
+            Some("password") => {
+                let (Some(username), Some(password)) = (field("username"), field("password"))
+                else {
+                    return Err(Refusal::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_request",
+                        "The password grant needs username and password",
+                    ));
+                };
+                let user = self.users.iter().find(|user| user.name == username);
+                let hash = user.map_or(self.decoy_hash.as_str(), |user| &user.hash);
+                match (user, verify_secret(password, hash).await) {
+                    (Some(user), true) => (user.name.clone(), &user.scopes),
+                    _ => {
+                        return Err(Refusal::new(
+                            StatusCode::BAD_REQUEST,
+                            "invalid_grant",
+                            "Incorrect username or password",
+                        ));
+                    }
+                }
+            }
+            Some("client_credentials") => {
+                let (id, secret) = match (field("client_id"), field("client_secret"), &basic) {
+                    (Some(id), Some(secret), _) => (id.to_owned(), secret.to_owned()),
+                    (_, _, Some((id, secret))) => (id.clone(), secret.clone()),
+                    _ => {
+                        return Err(Refusal::new(
+                            StatusCode::UNAUTHORIZED,
+                            "invalid_client",
+                            "Give client_id and client_secret",
+                        ));
+                    }
+                };
+                let client = self.clients.iter().find(|client| client.name == id);
+                let hash = client.map_or(self.decoy_hash.as_str(), |client| &client.hash);
+                match (client, verify_secret(&secret, hash).await) {
+                    (Some(client), true) => (client.name.clone(), &client.scopes),
+                    _ => {
+                        return Err(Refusal::new(
+                            StatusCode::UNAUTHORIZED,
+                            "invalid_client",
+                            "Unknown client or wrong secret",
+                        ));
+                    }
+                }
+            }
+            Some(other) => {
+                return Err(Refusal::new(
+                    StatusCode::BAD_REQUEST,
+                    "unsupported_grant_type",
+                    format!(
+                        "Grant type {other:?} is not supported: use password or client_credentials"
+                    ),
+                ));
+            }
+            None => {
+                return Err(Refusal::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "The form has no grant_type",
+                ));
+            }
+        };
+        if let Some(refused) = requested.iter().find(|scope| !allowed.contains(scope)) {
+            return Err(Refusal::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_scope",
+                format!("Scope {refused:?} is not granted to {subject:?}"),
+            ));
+        }
+        let granted = if requested.is_empty() {
+            allowed.clone()
+        } else {
+            requested
+        };
+        let token = self.mint(&subject, &granted).map_err(|reason| {
+            Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", reason)
+        })?;
+        Ok(json!({
+            "access_token": token,
+            "token_type": "bearer",
+            "expires_in": self.lifetime_seconds,
+            "scope": granted.join(" "),
+        }))
+    }
+}
+
+/// An argon2id hash of a password or client secret, in PHC format.
+pub fn hash_secret(secret: &str) -> Result<String, String> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|error| format!("no randomness: {error}"))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|error| error.to_string())?;
+    Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|error| error.to_string())
+}
+
+/// The accounts of a users or clients file, each hash checked.
+fn read_accounts<F: serde::de::DeserializeOwned>(
+    path: &Path,
+    shape: &str,
+    accounts: impl FnOnce(F) -> Vec<Account>,
+) -> Result<Vec<Account>, AuthError> {
+    let problem = |reason: String| AuthError::TokenEndpoint {
+        path: path.to_owned(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| problem(format!("cannot read it: {error}")))?;
+    let file: F = toml::from_str(&text)
+        .map_err(|error| problem(format!("not {shape}: {}", error.to_string().trim_end())))?;
+    let accounts = accounts(file);
+    for account in &accounts {
+        check_hash(&account.hash)
+            .map_err(|reason| problem(format!("{:?}: {reason}", account.name)))?;
+    }
+    Ok(accounts)
+}
+
+fn check_hash(hash: &str) -> Result<(), String> {
+    PasswordHash::new(hash).map(drop).map_err(|_| {
+        "the hash is not an argon2 hash: make one with `wafer auth hash-password`".to_owned()
+    })
+}
+
+/// Checks a secret against its hash off the async threads: argon2 takes tens
+/// of milliseconds on purpose.
+async fn verify_secret(secret: &str, hash: &str) -> bool {
+    let (secret, hash) = (secret.to_owned(), hash.to_owned());
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(secret.as_bytes(), &parsed)
+                .is_ok()
+        })
+    })
+    .await
+    .unwrap_or(false)
+}
+
+fn basic_credentials(header: &str) -> Option<(String, String)> {
+    let (scheme, encoded) = header.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let decoded = String::from_utf8(decoded).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    let unescape = |text: &str| {
+        form_urlencoded::parse(format!("x={text}").as_bytes())
+            .next()
+            .map(|(_, value)| value.into_owned())
+    };
+    Some((unescape(id)?, unescape(secret)?))
+}
+
+fn signing_keys(
+    settings: &TokenEndpointSettings,
+    path: &Path,
+    bytes: &[u8],
+) -> Result<(EncodingKey, DecodingKey), String> {
+    use jsonwebtoken::AlgorithmFamily::*;
+    let public = || -> Result<Vec<u8>, String> {
+        let public = settings
+            .public_key
+            .as_deref()
+            .ok_or_else(|| "no `public_key` to check the tokens with".to_owned())?;
+        std::fs::read(public).map_err(|error| format!("cannot read {}: {error}", public.display()))
+    };
+    let bad = |error: jsonwebtoken::errors::Error| {
+        format!(
+            "not a key for {:?} ({}): {error}",
+            settings.algorithm,
+            path.display()
+        )
+    };
+    Ok(match settings.algorithm.family() {
+        Hmac => (
+            EncodingKey::from_secret(bytes.trim_ascii_end()).map_err(bad)?,
+            DecodingKey::from_secret(bytes.trim_ascii_end()).map_err(bad)?,
+        ),
+        Rsa => (
+            EncodingKey::from_rsa_pem(bytes).map_err(bad)?,
+            DecodingKey::from_rsa_pem(&public()?).map_err(bad)?,
+        ),
+        Ec => (
+            EncodingKey::from_ec_pem(bytes).map_err(bad)?,
+            DecodingKey::from_ec_pem(&public()?).map_err(bad)?,
+        ),
+        Ed => (
+            EncodingKey::from_ed_pem(bytes).map_err(bad)?,
+            DecodingKey::from_ed_pem(&public()?).map_err(bad)?,
+        ),
+    })
+}
+
+fn json_response(
+    status: StatusCode,
+    body: &serde_json::Value,
+    challenge: Option<HeaderValue>,
+) -> Response<Body> {
+    let mut response = Response::new(full_body(Bytes::from(body.to_string())));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(challenge) = challenge {
+        headers.insert(WWW_AUTHENTICATE, challenge);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_credentials_are_decoded() {
+        let header = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode("my%20app:s3cr%3At")
+        );
+        assert_eq!(
+            basic_credentials(&header),
+            Some(("my app".to_owned(), "s3cr:t".to_owned()))
+        );
+        assert_eq!(basic_credentials("Bearer x"), None);
+    }
+
+    #[test]
+    fn hashes_verify_only_their_secret() {
+        let hash = hash_secret("correct horse").expect("hash");
+        assert!(check_hash(&hash).is_ok());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        assert!(runtime.block_on(verify_secret("correct horse", &hash)));
+        assert!(!runtime.block_on(verify_secret("correct hors", &hash)));
+        assert!(check_hash("plain text").is_err());
+    }
+}

@@ -1,0 +1,3 @@
+//! Subcommands of the `wafer` binary beyond serving.
+
+pub(crate) mod auth;
