@@ -9,6 +9,8 @@
 //! - [`auth`] is security at the edge: the gate that checks requests against
 //!   their operations' security requirements, the forwarded identity, and the
 //!   OAuth2 token endpoint.
+//! - [`limits`] is what one request may cost: memory, CPU and wall-clock time,
+//!   body size, concurrency.
 //! - [`docs`] merges the components' OpenAPI documents and serves them with
 //!   Swagger UI and ReDoc.
 //!
@@ -16,6 +18,7 @@
 
 pub mod auth;
 pub mod docs;
+pub mod limits;
 pub mod manifest;
 pub mod routes;
 pub mod runtime;

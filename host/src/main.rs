@@ -15,7 +15,8 @@ mod cli;
 use wafer_host::auth::Gate;
 use wafer_host::docs::{Docs, component_documents, merged_document};
 use wafer_host::manifest::{DEFAULT_LISTEN, Manifest};
-use wafer_host::runtime::{Component, EngineOptions, Runtime, engine::default_cache_dir};
+use wafer_host::runtime::engine::{DEFAULT_MAX_MEMORY, default_cache_dir};
+use wafer_host::runtime::{Component, EngineOptions, Runtime};
 use wafer_host::server::Server;
 
 /// Serve WebAssembly HTTP components behind one port.
@@ -99,7 +100,13 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         } else {
             args.cache_dir.or_else(default_cache_dir)
         },
-        ..EngineOptions::default()
+        // The pooling allocator's slots fit the largest instance.
+        max_memory: manifest
+            .components
+            .iter()
+            .map(|component| component.limits.memory_bytes)
+            .max()
+            .unwrap_or(DEFAULT_MAX_MEMORY),
     };
     let (runtime, components) = load(&manifest, &options)?;
     let listen = match (args.listen, manifest.listen) {
@@ -136,15 +143,29 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         );
         // A stable line on standard output for scripts and tests.
         println!("wafer: listening on http://{address}");
-        let server = Arc::new(Server::new(runtime, components, docs, gate));
-        tokio::select! {
-            () = server.serve(listener) => {}
-            result = tokio::signal::ctrl_c() => {
-                result.context("cannot wait for Ctrl-C")?;
-                info!("stopping");
-            }
-        }
+        let server =
+            Arc::new(Server::new(runtime, components, docs, gate).with_health(manifest.health));
+        server
+            .serve(listener, shutdown_signal()?, SHUTDOWN_GRACE)
+            .await;
+        info!("stopped");
         Ok(())
+    })
+}
+
+/// How long requests in flight may take to finish after SIGINT or SIGTERM.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot wait for SIGINT")?;
+    let mut terminate = signal(SignalKind::terminate()).context("cannot wait for SIGTERM")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => info!("SIGINT: stopping"),
+            _ = terminate.recv() => info!("SIGTERM: stopping"),
+        }
     })
 }
 

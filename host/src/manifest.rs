@@ -30,7 +30,9 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::auth::settings::{AuthSettings, RawAuth};
+use crate::limits::{Limits, RawLimits};
 use crate::routes::RoutePattern;
+use crate::server::DEFAULT_HEALTH_PATH;
 
 /// Where the host listens unless told otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -77,6 +79,8 @@ pub struct Manifest {
     pub docs: DocsSettings,
     /// Security at the edge.
     pub auth: AuthSettings,
+    /// Where the health check is served (`[server] health`); `None` when off.
+    pub health: Option<String>,
 }
 
 /// The `[docs]` section: what the merged API document says about the whole
@@ -129,6 +133,8 @@ pub struct ComponentSpec {
     pub build: Option<String>,
     /// What the component is about, for its tag in the API docs.
     pub description: Option<String>,
+    /// What one of its requests may cost.
+    pub limits: Limits,
 }
 
 #[derive(Deserialize)]
@@ -142,6 +148,8 @@ struct RawManifest {
     docs: RawDocs,
     #[serde(default)]
     auth: RawAuth,
+    #[serde(default)]
+    limits: RawLimits,
 }
 
 #[derive(Deserialize, Default)]
@@ -171,6 +179,7 @@ enum PathSetting {
 #[serde(deny_unknown_fields)]
 struct RawServer {
     listen: Option<String>,
+    health: Option<PathSetting>,
 }
 
 #[derive(Deserialize)]
@@ -181,6 +190,8 @@ struct RawComponent {
     source: PathBuf,
     build: Option<String>,
     description: Option<String>,
+    #[serde(default)]
+    limits: RawLimits,
 }
 
 impl Manifest {
@@ -220,6 +231,10 @@ impl Manifest {
             })
             .transpose()?;
 
+        let limits = raw
+            .limits
+            .apply(Limits::default(), "limits")
+            .map_err(|(field, message)| field_error(field, message))?;
         if raw.component.is_empty() {
             return Err(field_error(
                 "component".into(),
@@ -273,6 +288,10 @@ impl Manifest {
                 source: base.join(component.source),
                 build: component.build.filter(|build| !build.trim().is_empty()),
                 description: component.description,
+                limits: component
+                    .limits
+                    .apply(limits, &field("limits"))
+                    .map_err(|(field, message)| field_error(field, message))?,
             });
         }
         let docs =
@@ -281,11 +300,18 @@ impl Manifest {
             .auth
             .validate(base)
             .map_err(|(field, message)| field_error(field, message))?;
+        let health = path_setting(
+            "server.health",
+            raw.server.health,
+            Some(DEFAULT_HEALTH_PATH.to_owned()),
+        )
+        .map_err(|(field, message)| field_error(field, message))?;
         Ok(Manifest {
             listen,
             components,
             docs,
             auth,
+            health,
         })
     }
 
@@ -304,16 +330,22 @@ impl Manifest {
                 source: source.to_owned(),
                 build: None,
                 description: None,
+                limits: Limits::default(),
             }],
             docs: DocsSettings::default(),
             auth: AuthSettings::default(),
+            health: Some(DEFAULT_HEALTH_PATH.to_owned()),
         }
     }
 }
 
-fn docs_settings(raw: RawDocs) -> Result<DocsSettings, (String, String)> {
-    let defaults = DocsSettings::default();
-    let path = |name: &str, setting: Option<PathSetting>, default: Option<String>| match setting {
+/// A path the host serves itself, `false` to turn it off, or the default.
+fn path_setting(
+    field: &str,
+    setting: Option<PathSetting>,
+    default: Option<String>,
+) -> Result<Option<String>, (String, String)> {
+    match setting {
         None | Some(PathSetting::Enabled(true)) => Ok(default),
         Some(PathSetting::Enabled(false)) => Ok(None),
         Some(PathSetting::Path(path))
@@ -322,11 +354,18 @@ fn docs_settings(raw: RawDocs) -> Result<DocsSettings, (String, String)> {
             Ok(Some(path))
         }
         Some(PathSetting::Path(path)) => Err((
-            format!("docs.{name}"),
+            field.to_owned(),
             format!(
                 "{path:?} is not a usable path: write it like \"/docs\" (or false to turn it off)"
             ),
         )),
+    }
+}
+
+fn docs_settings(raw: RawDocs) -> Result<DocsSettings, (String, String)> {
+    let defaults = DocsSettings::default();
+    let path = |name: &str, setting: Option<PathSetting>, default: Option<String>| {
+        path_setting(&format!("docs.{name}"), setting, default)
     };
     let settings = DocsSettings {
         title: raw.title.unwrap_or(defaults.title),
@@ -457,6 +496,30 @@ mod tests {
         assert!(unknown.contains("unknown field `sorce`"), "{unknown}");
         let missing = error("[[component]]\nname = \"a\"\nroute = \"/\"\n");
         assert!(missing.contains("missing field `source`"), "{missing}");
+    }
+
+    #[test]
+    fn limits_and_health_have_defaults_and_overrides() {
+        let base = "[[component]]\nname = \"a\"\nroute = \"/\"\nsource = \"a.wasm\"\n";
+        let manifest = parse(base).expect("valid");
+        assert_eq!(manifest.components[0].limits, Limits::default());
+        assert_eq!(manifest.health.as_deref(), Some("/healthz"));
+        let manifest = parse(&format!(
+            "[server]\nhealth = false\n[limits]\ncpu_ms = 100\n{base}limits = {{ memory_mb = 8 }}\n"
+        ))
+        .expect("valid");
+        assert_eq!(manifest.health, None);
+        assert_eq!(
+            (
+                manifest.components[0].limits.cpu_ms,
+                manifest.components[0].limits.memory_bytes
+            ),
+            (100, 8 << 20)
+        );
+        assert_eq!(
+            error(&format!("{base}limits = {{ timeout_ms = 0 }}\n")),
+            "wafer.toml: `component[0].limits.timeout_ms`: must be at least 1 (a limit of 0 would refuse every request)"
+        );
     }
 
     #[test]

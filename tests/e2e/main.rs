@@ -13,6 +13,7 @@ mod compatibility;
 mod docs;
 mod examples;
 mod faults;
+mod limits;
 mod openapi;
 mod security;
 mod startup;

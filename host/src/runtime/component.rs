@@ -10,6 +10,7 @@ use wasmtime_wasi_http::p2::bindings::ProxyPre;
 
 use super::engine::Runtime;
 use super::state::RequestState;
+use crate::limits::Limits;
 use crate::manifest::ComponentSpec;
 use crate::routes::RoutePattern;
 
@@ -57,6 +58,7 @@ pub struct Component {
     source: PathBuf,
     instance_pre: InstancePre<RequestState>,
     pre: ProxyPre<RequestState>,
+    limits: Limits,
 }
 
 impl Component {
@@ -101,7 +103,13 @@ impl Component {
             source: path.clone(),
             instance_pre,
             pre,
+            limits: spec.limits,
         })
+    }
+
+    /// What one of its requests may cost.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// The manifest's name for it.

@@ -2,11 +2,13 @@
 //! component is instantiated with.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use wasmtime::component::Linker;
 use wasmtime::{
-    Cache, CacheConfig, Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig,
+    Cache, CacheConfig, Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store,
+    UpdateDeadline,
 };
 
 use super::state::RequestState;
@@ -15,7 +17,10 @@ use super::state::RequestState;
 pub const DEFAULT_MAX_MEMORY: usize = 128 << 20;
 
 /// Instances that may exist at once (pooling allocator slots).
-const MAX_INSTANCES: u32 = 1000;
+pub const MAX_INSTANCES: u32 = 1000;
+
+/// How often the epoch advances: the granularity of CPU deadlines.
+pub const EPOCH_TICK: Duration = Duration::from_millis(10);
 
 /// How the engine is set up.
 #[derive(Debug, Clone)]
@@ -58,6 +63,9 @@ impl Runtime {
     pub fn new(options: &EngineOptions) -> anyhow::Result<Runtime> {
         let mut config = Config::new();
         config.wasm_component_model(true);
+        // CPU deadlines: a guest checks the epoch at loop heads and calls,
+        // which costs far less than fuel.
+        config.epoch_interruption(true);
 
         let mut pooling = PoolingAllocationConfig::new();
         pooling
@@ -89,7 +97,34 @@ impl Runtime {
         // decided by its `WasiCtx`, which grants nothing by default.
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        start_epoch_ticker(&engine);
         Ok(Runtime { engine, linker })
+    }
+
+    /// A store for one instance: `state`'s memory limit, and a trap once the
+    /// guest has executed for `cpu` (counted in epoch ticks).
+    ///
+    /// The deadline is one tick ahead at all times. Its callback runs only
+    /// while wasm executes, so it counts the ticks the guest spent running
+    /// (time it waits in host calls, such as a sleep, does not count), and it
+    /// yields to the executor so a busy guest cannot hog a thread.
+    pub fn store(&self, state: RequestState, cpu: Duration) -> Store<RequestState> {
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|state| &mut state.limits);
+        let budget = u64::try_from(cpu.as_millis().div_ceil(EPOCH_TICK.as_millis()))
+            .unwrap_or(u64::MAX)
+            .max(1);
+        let mut ticks = 0u64;
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(move |_| {
+            ticks += 1;
+            Ok(if ticks > budget {
+                UpdateDeadline::Interrupt
+            } else {
+                UpdateDeadline::Yield(1)
+            })
+        });
+        store
     }
 
     /// The engine.
@@ -101,4 +136,20 @@ impl Runtime {
     pub fn linker(&self) -> &Linker<RequestState> {
         &self.linker
     }
+}
+
+/// Advances the engine's epoch every [`EPOCH_TICK`] for as long as the engine
+/// lives.
+fn start_epoch_ticker(engine: &Engine) {
+    let engine = engine.weak();
+    std::thread::Builder::new()
+        .name("wafer-epoch".into())
+        .spawn(move || {
+            while let Some(engine) = engine.upgrade() {
+                engine.increment_epoch();
+                drop(engine);
+                std::thread::sleep(EPOCH_TICK);
+            }
+        })
+        .ok();
 }

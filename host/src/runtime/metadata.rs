@@ -1,7 +1,6 @@
 //! Calling a component's `wafer:app/metadata` export.
 
 use anyhow::Context as _;
-use wasmtime::Store;
 use wasmtime::component::InstancePre;
 
 use super::engine::Runtime;
@@ -17,6 +16,9 @@ mod bindings {
 
 use bindings::AppPre;
 
+/// How long a component may take to produce its document.
+const METADATA_CPU: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The component's OpenAPI document as its `metadata.openapi` export returns
 /// it, or why it cannot be had.
 pub(super) async fn openapi(
@@ -29,7 +31,7 @@ pub(super) async fn openapi(
              (components built with the wafer SDK's `export!` do)"
         )
     })?;
-    let mut store = Store::new(runtime.engine(), RequestState::new());
+    let mut store = runtime.store(RequestState::new(), METADATA_CPU);
     let app = pre
         .instantiate_async(&mut store)
         .await

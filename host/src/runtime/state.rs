@@ -2,11 +2,13 @@
 //! empty environment and the incoming request, and the `wasi:http` hooks.
 
 use wasmtime::component::ResourceTable;
+use wasmtime::{StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiBody, WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
 /// The data of one request's [`wasmtime::Store`].
 pub struct RequestState {
+    pub(super) limits: StoreLimits,
     table: ResourceTable,
     wasi: WasiCtx,
     http: WasiHttpCtx,
@@ -18,12 +20,13 @@ impl RequestState {
     /// no arguments, standard input empty, output discarded, and no outbound
     /// HTTP.
     pub fn new() -> RequestState {
-        RequestState::with_env(&[])
+        RequestState::with_env(&[], crate::limits::Limits::default().memory_bytes)
     }
 
     /// The same, with these environment variables (the host's own, such as
-    /// the identity secret; never the host process's environment).
-    pub fn with_env(env: &[(String, String)]) -> RequestState {
+    /// the identity secret; never the host process's environment), and at
+    /// most `memory_bytes` of linear memory per memory.
+    pub fn with_env(env: &[(String, String)], memory_bytes: usize) -> RequestState {
         let wasi = WasiCtx::builder()
             .envs(env)
             .allow_tcp(false)
@@ -31,6 +34,12 @@ impl RequestState {
             .allow_ip_name_lookup(false)
             .build();
         RequestState {
+            limits: StoreLimitsBuilder::new()
+                .memory_size(memory_bytes)
+                // A trap, not a failed `memory.grow`, so the host can say
+                // which limit was hit.
+                .trap_on_grow_failure(true)
+                .build(),
             table: ResourceTable::new(),
             wasi,
             http: WasiHttpCtx::new(),

@@ -109,6 +109,25 @@ impl Server {
         self.log.lock().expect("log lock").clone()
     }
 
+    /// Sends SIGTERM and waits up to 30 s for the process to exit.
+    pub(crate) fn terminate(&mut self) -> ExitStatus {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -TERM failed");
+        for _ in 0..300 {
+            if let Some(status) = self.child.try_wait().expect("wait for the server") {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!(
+            "the server did not exit after SIGTERM; its log:\n{}",
+            self.log()
+        )
+    }
+
     /// Waits up to 10 s for `text` to appear in the log.
     pub(crate) fn wait_for_log(&self, text: &str) -> String {
         for _ in 0..100 {

@@ -21,11 +21,88 @@ fn trap() -> &'static str {
     std::process::abort()
 }
 
+/// Never returns: only the CPU deadline stops it.
+#[get("/faulty/loop")]
+fn spin() -> &'static str {
+    let mut counter = 0u64;
+    loop {
+        counter = std::hint::black_box(counter.wrapping_add(1));
+    }
+}
+
+/// Allocates until the memory limit refuses.
+#[get("/faulty/alloc")]
+fn alloc() -> String {
+    let mut hoard: Vec<Vec<u8>> = Vec::new();
+    loop {
+        hoard.push(vec![1u8; 1 << 20]);
+        std::hint::black_box(&hoard);
+    }
+}
+
+/// Recurses until the stack overflows.
+#[get("/faulty/recurse")]
+fn recurse() -> String {
+    #[allow(unconditional_recursion)]
+    fn deeper(depth: u64) -> u64 {
+        let frame = std::hint::black_box([depth; 64]);
+        deeper(frame[0] + 1) + frame[63]
+    }
+    deeper(0).to_string()
+}
+
+/// Sleeps before answering: only the wall-clock timeout stops it.
+#[get("/faulty/sleep/{ms}")]
+fn sleep(ms: wafer::Path<u64>) -> &'static str {
+    std::thread::sleep(std::time::Duration::from_millis(*ms));
+    "slept"
+}
+
+/// A large response: `mb` megabytes.
+#[get("/faulty/big/{mb}")]
+fn big(mb: wafer::Path<usize>) -> Vec<u8> {
+    vec![b'x'; *mb << 20]
+}
+
+/// Writes to standard output and error in a loop (the host discards both).
+#[get("/faulty/print")]
+fn print() -> &'static str {
+    for line in 0..2_000 {
+        println!("line {line}");
+        eprintln!("line {line}");
+    }
+    "printed"
+}
+
+/// Tries to read a file: there are none.
+#[get("/faulty/file")]
+fn file() -> String {
+    match std::fs::read_to_string("/etc/passwd") {
+        Ok(_) => "read a file".to_owned(),
+        Err(error) => format!("no file: {error}"),
+    }
+}
+
+/// Tries to open a socket: there are none.
+#[get("/faulty/socket")]
+fn socket() -> String {
+    match std::net::TcpStream::connect("127.0.0.1:80") {
+        Ok(_) => "opened a socket".to_owned(),
+        Err(error) => format!("no socket: {error}"),
+    }
+}
+
+/// Reads an environment variable of the host: there are none.
+#[get("/faulty/env")]
+fn env() -> String {
+    format!("{:?}", std::env::var("HOME").ok())
+}
+
 /// The test app.
 pub fn app() -> App {
-    App::new()
-        .title("Faulty")
-        .routes(wafer::routes![ok, panic, trap])
+    App::new().title("Faulty").routes(wafer::routes![
+        ok, panic, trap, spin, alloc, recurse, sleep, big, print, file, socket, env
+    ])
 }
 
 wafer::export!(app());

@@ -7,17 +7,20 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
+use hyper_util::rt::TokioTimer;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tracing::{debug, error, info, warn};
-use wasmtime::Store;
 use wasmtime_wasi_http::WasiHttpView;
 use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 
@@ -25,11 +28,25 @@ use crate::auth::identity::IDENTITY_HEADER;
 use crate::auth::{Gate, Verdict};
 use crate::docs::Docs;
 use crate::routes::RouteTable;
+use crate::runtime::engine::MAX_INSTANCES;
 use crate::runtime::{Component, RequestState, Runtime};
+use request_id::{REQUEST_ID, RequestIds};
+
+mod request_id;
 
 /// The body of every response the host sends: a guest's streamed body or one
 /// the host wrote.
 pub type Body = UnsyncBoxBody<Bytes, wasmtime_wasi_http::Error>;
+
+/// Where the health check is served unless the manifest says otherwise.
+pub const DEFAULT_HEALTH_PATH: &str = "/healthz";
+
+/// How long a client may take to send a request's headers.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most header bytes a request may have (431 beyond).
+const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// The most header fields a request may have (431 beyond).
+const MAX_HEADERS: usize = 100;
 
 /// Requests carry no header of this prefix into a guest: the host alone speaks
 /// for itself in `wafer-*` headers.
@@ -43,6 +60,12 @@ pub struct Server {
     docs: Option<Docs>,
     gate: Gate,
     guest_env: Vec<(String, String)>,
+    /// Per component: its concurrency limit.
+    permits: Vec<Arc<Semaphore>>,
+    /// For the host: no more instances than the pooling allocator has slots.
+    host_permits: Arc<Semaphore>,
+    health: Option<String>,
+    request_ids: RequestIds,
 }
 
 impl Server {
@@ -57,6 +80,10 @@ impl Server {
     ) -> Server {
         let routes = RouteTable::new(components.iter().map(|c| c.route().clone()));
         let guest_env = gate.guest_env();
+        let permits = components
+            .iter()
+            .map(|component| Arc::new(Semaphore::new(component.limits().concurrency)))
+            .collect();
         Server {
             runtime,
             components,
@@ -64,42 +91,85 @@ impl Server {
             docs,
             gate,
             guest_env,
+            permits,
+            host_permits: Arc::new(Semaphore::new(MAX_INSTANCES as usize)),
+            health: Some(DEFAULT_HEALTH_PATH.to_owned()),
+            request_ids: RequestIds::new(),
         }
     }
 
-    /// Accepts connections on `listener` until the task is dropped.
-    pub async fn serve(self: Arc<Self>, listener: TcpListener) {
+    /// Serves a health check for load balancers at `path`, or none.
+    pub fn with_health(mut self, path: Option<String>) -> Server {
+        self.health = path;
+        self
+    }
+
+    /// Accepts connections on `listener` until `shutdown` completes, then
+    /// lets the requests in flight finish for up to `grace`.
+    pub async fn serve(
+        self: Arc<Self>,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()>,
+        grace: Duration,
+    ) {
+        let graceful = GracefulShutdown::new();
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            // Slow clients (slowloris) get this long to send their headers.
+            .header_read_timeout(HEADER_READ_TIMEOUT)
+            .max_buf_size(MAX_HEADER_BYTES)
+            .max_headers(MAX_HEADERS);
+        builder
+            .http2()
+            .max_header_list_size(MAX_HEADER_BYTES as u32);
+        tokio::pin!(shutdown);
         loop {
-            let (stream, peer) = match listener.accept().await {
-                Ok(connection) => connection,
-                Err(error) => {
-                    // Out of file descriptors and the like: wait, do not exit.
-                    warn!("cannot accept a connection: {error}");
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                    continue;
-                }
+            let (stream, peer) = tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok(connection) => connection,
+                    Err(error) => {
+                        // Out of file descriptors and the like: wait, do not exit.
+                        warn!("cannot accept a connection: {error}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                () = &mut shutdown => break,
             };
             let server = self.clone();
+            let service = service_fn(move |request| {
+                let server = server.clone();
+                async move { Ok::<_, Infallible>(server.handle(request).await) }
+            });
+            let connection = builder
+                .serve_connection_with_upgrades(TokioIo::new(stream), service)
+                .into_owned();
+            let connection = graceful.watch(connection);
             tokio::spawn(async move {
-                let service = service_fn(move |request| {
-                    let server = server.clone();
-                    async move { Ok::<_, Infallible>(server.handle(request).await) }
-                });
-                let connection = auto::Builder::new(TokioExecutor::new())
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-                if let Err(error) = connection {
+                if let Err(error) = connection.await {
                     debug!(%peer, "connection ended: {error}");
                 }
             });
         }
+        drop(listener);
+        info!("stopped accepting; waiting up to {grace:?} for requests in flight");
+        if tokio::time::timeout(grace, graceful.shutdown())
+            .await
+            .is_err()
+        {
+            warn!("requests still in flight after {grace:?}: stopping anyway");
+        }
     }
 
     /// Answers one request.
-    pub async fn handle(&self, request: Request<Incoming>) -> Response<Body> {
+    pub async fn handle(&self, mut request: Request<Incoming>) -> Response<Body> {
         let started = Instant::now();
         let method = request.method().clone();
         let path = request.uri().path().to_owned();
+        let request_id = self.request_ids.of(request.headers());
+        request.headers_mut().insert(REQUEST_ID, request_id.clone());
         let docs = self
             .docs
             .as_ref()
@@ -112,6 +182,11 @@ impl Server {
         // the security gate (the guest was never called), or the guest.
         let (component, answered_by, response) =
             match (docs, token_endpoint, self.routes.find(&path)) {
+                _ if self.health.as_deref() == Some(&path) => (
+                    "-",
+                    "host",
+                    json_response(StatusCode::OK, r#"{"status":"ok"}"#),
+                ),
                 (Some(response), _, _) => ("-", "docs", response),
                 (None, Some(endpoint), _) => ("-", "token", endpoint.respond(request).await),
                 (None, None, Some(index)) => {
@@ -128,30 +203,67 @@ impl Server {
                             (
                                 component.name(),
                                 "guest",
-                                self.call(component, request).await,
+                                self.call(index, component, request).await,
                             )
                         }
                     }
                 }
                 (None, None, None) => ("-", "host", detail(StatusCode::NOT_FOUND, "Not Found")),
             };
+        let mut response = response;
         info!(
             %method,
             %path,
             status = response.status().as_u16(),
             component = %component,
             by = answered_by,
+            request_id = %request_id.to_str().unwrap_or_default(),
             elapsed_us = started.elapsed().as_micros() as u64,
             "request"
         );
+        response.headers_mut().insert(REQUEST_ID, request_id);
         response
     }
 
     /// Runs the request in a fresh instance of `component`.
-    async fn call(&self, component: &Component, request: Request<Incoming>) -> Response<Body> {
-        let mut store = Store::new(
-            self.runtime.engine(),
-            RequestState::with_env(&self.guest_env),
+    async fn call(
+        &self,
+        index: usize,
+        component: &Component,
+        request: Request<Incoming>,
+    ) -> Response<Body> {
+        let limits = *component.limits();
+        let declared_length = request
+            .headers()
+            .get(CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+        if declared_length.is_some_and(|length| length > limits.max_body_bytes) {
+            warn!(
+                component = component.name(),
+                limit = "max_body_bytes",
+                "request body too large"
+            );
+            return detail(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large");
+        }
+        let permits = (
+            self.permits[index].clone().try_acquire_owned(),
+            self.host_permits.clone().try_acquire_owned(),
+        );
+        let (Ok(component_permit), Ok(host_permit)) = permits else {
+            warn!(
+                component = component.name(),
+                limit = "concurrency",
+                "too many requests at once"
+            );
+            let mut response = detail(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable");
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+            return response;
+        };
+        let mut store = self.runtime.store(
+            RequestState::with_env(&self.guest_env, limits.memory_bytes),
+            Duration::from_millis(limits.cpu_ms),
         );
         let (sender, receiver) = tokio::sync::oneshot::channel();
         let prepared = store
@@ -176,6 +288,8 @@ impl Server {
         // The guest runs in its own task: it may go on writing the body after
         // the response head has been handed back here.
         let task = tokio::spawn(async move {
+            // Held until the guest is done, body included.
+            let _permits = (component_permit, host_permit);
             let proxy = pre.instantiate_async(&mut store).await?;
             proxy
                 .wasi_http_incoming_handler()
@@ -184,7 +298,13 @@ impl Server {
         });
 
         let name = component.name().to_owned();
-        match receiver.await {
+        let timeout = Duration::from_millis(limits.timeout_ms);
+        let Ok(answer) = tokio::time::timeout(timeout, receiver).await else {
+            task.abort();
+            warn!(component = %name, limit = "timeout_ms", "no response within {timeout:?}");
+            return detail(StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout");
+        };
+        match answer {
             Ok(Ok(response)) => {
                 tokio::spawn(async move {
                     if let Ok(Err(trap)) = task.await {
@@ -199,6 +319,10 @@ impl Server {
             }
             Err(_) => {
                 match task.await {
+                    Ok(Err(trap)) if is_interrupt(&trap) => {
+                        warn!(component = %name, limit = "cpu_ms", "guest ran out of CPU time");
+                        return detail(StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout");
+                    }
                     Ok(Ok(())) => error!(component = %name, "guest returned without responding"),
                     Ok(Err(trap)) => log_trap(&name, "guest trapped", &trap),
                     Err(panic) => error!(component = %name, "guest task failed: {panic}"),
@@ -209,12 +333,25 @@ impl Server {
     }
 }
 
+/// Whether the guest was stopped by its CPU deadline.
+fn is_interrupt(trap: &wasmtime::Error) -> bool {
+    trap.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt)
+}
+
 /// One line with the trap's reason; the guest's backtrace at debug level.
 fn log_trap(component: &str, what: &str, trap: &wasmtime::Error) {
     let reason = match trap.downcast_ref::<wasmtime::Trap>() {
         Some(code) => code.to_string(),
         None => trap.root_cause().to_string(),
     };
+    if is_interrupt(trap) {
+        error!(component = %component, limit = "cpu_ms", %reason, "{what}: out of CPU time");
+        return;
+    }
+    if reason.contains("forcing") && reason.contains("memory") {
+        error!(component = %component, limit = "memory_mb", %reason, "{what}: out of memory");
+        return;
+    }
     error!(component = %component, %reason, "{what}");
     debug!(component = %component, "{what}: {trap:?}");
 }
@@ -243,7 +380,14 @@ pub fn full_body(bytes: Bytes) -> Body {
 
 /// A FastAPI-shaped error response: `{"detail": message}`.
 pub fn detail(status: StatusCode, message: &str) -> Response<Body> {
-    let body = Bytes::from(serde_json::json!({ "detail": message }).to_string());
+    json_response(
+        status,
+        &serde_json::json!({ "detail": message }).to_string(),
+    )
+}
+
+fn json_response(status: StatusCode, body: &str) -> Response<Body> {
+    let body = Bytes::from(body.to_owned());
     let length = body.len();
     let mut response = Response::new(full_body(body));
     *response.status_mut() = status;

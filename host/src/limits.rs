@@ -1,0 +1,106 @@
+//! Resource limits: what one request may cost. Host-wide defaults in the
+//! manifest's `[limits]`, overridden per component by its `limits` table.
+//!
+//! ```toml
+//! [limits]                   # the defaults shown
+//! memory_mb = 128            # linear memory per instance
+//! cpu_ms = 5000              # guest execution per request (epoch deadline) -> 504
+//! timeout_ms = 30000         # wall clock per request, waiting included -> 504
+//! max_body_bytes = 1048576   # request body (by Content-Length) -> 413
+//! concurrency = 64           # requests in a component at once -> 503 + Retry-After
+//!
+//! [[component]]
+//! name = "reports"
+//! limits = { cpu_ms = 20000, memory_mb = 512 }
+//! ```
+
+use serde::Deserialize;
+
+/// The limits of one component's requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Linear memory one instance may grow to, in bytes.
+    pub memory_bytes: usize,
+    /// Guest execution time per request, in milliseconds.
+    pub cpu_ms: u64,
+    /// Wall-clock time per request until the response head, in milliseconds.
+    pub timeout_ms: u64,
+    /// The largest request body, in bytes.
+    pub max_body_bytes: u64,
+    /// Requests the component serves at once; more are refused with 503.
+    pub concurrency: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            memory_bytes: 128 << 20,
+            cpu_ms: 5_000,
+            timeout_ms: 30_000,
+            max_body_bytes: 1 << 20,
+            concurrency: 64,
+        }
+    }
+}
+
+/// A `[limits]` table as written: every field optional.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLimits {
+    memory_mb: Option<u64>,
+    cpu_ms: Option<u64>,
+    timeout_ms: Option<u64>,
+    max_body_bytes: Option<u64>,
+    concurrency: Option<u64>,
+}
+
+impl RawLimits {
+    /// `base` with the fields this table sets; `field` names the table in
+    /// errors (e.g. `limits` or `component[1].limits`).
+    pub(crate) fn apply(self, base: Limits, field: &str) -> Result<Limits, (String, String)> {
+        let positive = |name: &str, value: Option<u64>| match value {
+            Some(0) => Err((
+                format!("{field}.{name}"),
+                "must be at least 1 (a limit of 0 would refuse every request)".to_owned(),
+            )),
+            other => Ok(other),
+        };
+        let memory_mb = positive("memory_mb", self.memory_mb)?;
+        if memory_mb.is_some_and(|mb| mb > 4096) {
+            return Err((
+                format!("{field}.memory_mb"),
+                "at most 4096: a wasm32 instance cannot address more".to_owned(),
+            ));
+        }
+        Ok(Limits {
+            memory_bytes: memory_mb.map_or(base.memory_bytes, |mb| (mb as usize) << 20),
+            cpu_ms: positive("cpu_ms", self.cpu_ms)?.unwrap_or(base.cpu_ms),
+            timeout_ms: positive("timeout_ms", self.timeout_ms)?.unwrap_or(base.timeout_ms),
+            max_body_bytes: positive("max_body_bytes", self.max_body_bytes)?
+                .unwrap_or(base.max_body_bytes),
+            concurrency: positive("concurrency", self.concurrency)?
+                .map_or(base.concurrency, |n| n as usize),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_override_what_they_set() {
+        let raw: RawLimits = toml::from_str("cpu_ms = 50\nmemory_mb = 16").expect("parse");
+        let limits = raw.apply(Limits::default(), "limits").expect("valid");
+        assert_eq!(limits.cpu_ms, 50);
+        assert_eq!(limits.memory_bytes, 16 << 20);
+        assert_eq!(limits.timeout_ms, Limits::default().timeout_ms);
+        let zero: RawLimits = toml::from_str("concurrency = 0").expect("parse");
+        assert_eq!(
+            zero.apply(Limits::default(), "component[0].limits")
+                .err()
+                .map(|(field, _)| field),
+            Some("component[0].limits.concurrency".to_owned())
+        );
+    }
+}

@@ -1,0 +1,217 @@
+//! Limits: whatever one guest does costs that request a specific error, never
+//! the host, another component or the next request.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use crate::support::{Server, wasm};
+
+/// `faulty` with tight limits, and `hello` with the defaults.
+fn server() -> Server {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let manifest = dir.path().join("wafer.toml");
+    std::fs::write(
+        &manifest,
+        format!(
+            "[limits]\ntimeout_ms = 3000\n\n\
+             [[component]]\nname = \"faulty\"\nroute = \"/faulty/...\"\nsource = {:?}\n\
+             limits = {{ cpu_ms = 1000, memory_mb = 32, concurrency = 2, max_body_bytes = 1000 }}\n\n\
+             [[component]]\nname = \"hello\"\nroute = \"/hello/...\"\nsource = {:?}\n",
+            wasm("faulty"),
+            wasm("hello"),
+        ),
+    )
+    .expect("write manifest");
+    let server = Server::wafer(&[manifest.to_str().expect("UTF-8 path")]);
+    // The manifest is read at start-up; the folder may go.
+    drop(dir);
+    server
+}
+
+#[test]
+fn each_misbehaviour_gets_its_status_and_the_next_request_is_served() {
+    let server = server();
+    let cases: &[(&str, u16, &str)] = &[
+        ("/faulty/loop", 504, r#"{"detail":"Gateway Timeout"}"#),
+        (
+            "/faulty/alloc",
+            500,
+            r#"{"detail":"Internal Server Error"}"#,
+        ),
+        (
+            "/faulty/recurse",
+            500,
+            r#"{"detail":"Internal Server Error"}"#,
+        ),
+        ("/faulty/sleep/5000", 504, r#"{"detail":"Gateway Timeout"}"#),
+        ("/faulty/sleep/10", 200, "slept"),
+        ("/faulty/print", 200, "printed"),
+        (
+            "/faulty/file",
+            200,
+            "no file: No such file or directory (os error 44)",
+        ),
+        ("/faulty/env", 200, "None"),
+    ];
+    for (path, status, body) in cases {
+        let started = Instant::now();
+        let reply = server.get(path);
+        assert_eq!(
+            (reply.status, reply.body.as_str()),
+            (*status, *body),
+            "GET {path}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "GET {path} took {:?}",
+            started.elapsed()
+        );
+        assert_eq!(server.get("/faulty/ok").body, "ok", "after GET {path}");
+        assert_eq!(server.get("/hello").status, 200, "after GET {path}");
+    }
+    let socket = server.get("/faulty/socket");
+    assert_eq!(socket.status, 200);
+    assert!(socket.body.starts_with("no socket: "), "{}", socket.body);
+
+    let big = server.get("/faulty/big/2");
+    assert_eq!((big.status, big.body.len()), (200, 2 << 20));
+
+    let log = server.log();
+    for (path, limit) in [
+        ("/faulty/loop", "cpu_ms"),
+        ("/faulty/alloc", "memory_mb"),
+        ("/faulty/sleep/5000", "timeout_ms"),
+    ] {
+        assert!(
+            log.contains(&format!("limit=\"{limit}\"")),
+            "GET {path}: the log names {limit}:\n{log}"
+        );
+    }
+}
+
+#[test]
+fn bodies_over_the_limit_are_413_and_concurrency_is_bounded_with_503() {
+    let server = server();
+    let answer = crate::support::client::raw(
+        &server.url,
+        "POST /faulty/ok HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n",
+    );
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(
+        answer.ends_with(r#"{"detail":"Payload Too Large"}"#),
+        "{answer}"
+    );
+
+    // Two slow requests fill the component; a third is refused at once.
+    let slow: Vec<_> = (0..2)
+        .map(|_| {
+            let url = server.url.clone();
+            std::thread::spawn(move || {
+                crate::support::client::request(
+                    "GET",
+                    &format!("{url}/faulty/sleep/2000"),
+                    &[],
+                    b"",
+                )
+                .status
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let refused = server.get("/faulty/ok");
+    assert_eq!(
+        (
+            refused.status,
+            refused.header("retry-after"),
+            refused.body.as_str()
+        ),
+        (503, Some("1"), r#"{"detail":"Service Unavailable"}"#)
+    );
+    assert_eq!(
+        server.get("/hello").status,
+        200,
+        "other components are not affected"
+    );
+    for request in slow {
+        assert_eq!(request.join().expect("request thread"), 200);
+    }
+    assert_eq!(server.get("/faulty/ok").status, 200);
+}
+
+#[test]
+fn health_request_ids_and_header_limits() {
+    let server = server();
+    let health = server.get("/healthz");
+    assert_eq!(
+        (health.status, health.body.as_str()),
+        (200, r#"{"status":"ok"}"#)
+    );
+
+    let reply = server.send("GET", "/hello", &[("x-request-id", "trace-42")], b"");
+    assert_eq!(reply.header("x-request-id"), Some("trace-42"));
+    let made = server.get("/hello");
+    let id = made.header("x-request-id").expect("an id is made");
+    assert_ne!(id, "trace-42");
+    assert!(server.log().contains(&format!("request_id={id}")));
+
+    let many: Vec<(String, String)> = (0..150)
+        .map(|i| (format!("x-h{i}"), "v".to_owned()))
+        .collect();
+    let headers: Vec<(&str, &str)> = many.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    assert_eq!(server.send("GET", "/hello", &headers, b"").status, 431);
+    assert_eq!(server.get("/hello").status, 200);
+}
+
+#[test]
+fn slow_and_idle_clients_do_not_hold_up_others() {
+    let server = server();
+    let address = server.url.trim_start_matches("http://").to_owned();
+    // Slowloris: headers a byte at a time.
+    let slow = {
+        let address = address.clone();
+        std::thread::spawn(move || {
+            let mut stream = TcpStream::connect(&address).expect("connect");
+            for byte in b"GET /hello HTTP/1.1\r\nHost: x\r\nX-Slow: " {
+                if stream.write_all(&[*byte]).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+    // Idle connections, and a body that never ends.
+    let idle: Vec<TcpStream> = (0..50)
+        .map(|_| TcpStream::connect(&address).expect("connect"))
+        .collect();
+    let mut endless = TcpStream::connect(&address).expect("connect");
+    endless
+        .write_all(b"POST /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nabc")
+        .expect("write");
+    for _ in 0..20 {
+        let started = Instant::now();
+        assert_eq!(server.get("/hello").status, 200);
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+    drop(idle);
+    endless
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let mut answer = Vec::new();
+    let _ = endless.read_to_end(&mut answer);
+    slow.join().expect("slow client");
+}
+
+#[test]
+fn sigterm_lets_requests_in_flight_finish_then_exits_0() {
+    let mut server = server();
+    let url = server.url.clone();
+    let in_flight = std::thread::spawn(move || {
+        crate::support::client::request("GET", &format!("{url}/faulty/sleep/1500"), &[], b"")
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let status = server.terminate();
+    let reply = in_flight.join().expect("request thread");
+    assert_eq!((reply.status, reply.body.as_str()), (200, "slept"));
+    assert_eq!(status.code(), Some(0), "{}", server.log());
+}
