@@ -10,6 +10,8 @@
 //! source = "target/wasm32-wasip2/release/hello.wasm"   # relative to this file
 //! build = "cargo build --target wasm32-wasip2 --release -p hello"  # optional
 //! description = "Greetings."     # optional, for the API docs
+//! allowed_outbound_hosts = ["https://api.example.com"]  # default: none
+//! limits = { cpu_ms = 1000 }      # see `limits`
 //!
 //! [docs]                         # optional; the values shown are the defaults
 //! title = "Wafer"
@@ -32,6 +34,7 @@ use thiserror::Error;
 use crate::auth::settings::{AuthSettings, RawAuth};
 use crate::limits::{Limits, RawLimits};
 use crate::routes::RoutePattern;
+use crate::runtime::OutboundRule;
 use crate::server::DEFAULT_HEALTH_PATH;
 
 /// Where the host listens unless told otherwise.
@@ -135,6 +138,8 @@ pub struct ComponentSpec {
     pub description: Option<String>,
     /// What one of its requests may cost.
     pub limits: Limits,
+    /// Where its outbound HTTP requests may go (nowhere by default).
+    pub allowed_outbound_hosts: Vec<OutboundRule>,
 }
 
 #[derive(Deserialize)]
@@ -192,6 +197,8 @@ struct RawComponent {
     description: Option<String>,
     #[serde(default)]
     limits: RawLimits,
+    #[serde(default)]
+    allowed_outbound_hosts: Vec<String>,
 }
 
 impl Manifest {
@@ -292,6 +299,12 @@ impl Manifest {
                     .limits
                     .apply(limits, &field("limits"))
                     .map_err(|(field, message)| field_error(field, message))?,
+                allowed_outbound_hosts: component
+                    .allowed_outbound_hosts
+                    .iter()
+                    .map(|rule| OutboundRule::parse(rule))
+                    .collect::<Result<_, _>>()
+                    .map_err(|message| field_error(field("allowed_outbound_hosts"), message))?,
             });
         }
         let docs =
@@ -331,6 +344,7 @@ impl Manifest {
                 build: None,
                 description: None,
                 limits: Limits::default(),
+                allowed_outbound_hosts: Vec::new(),
             }],
             docs: DocsSettings::default(),
             auth: AuthSettings::default(),

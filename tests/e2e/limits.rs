@@ -215,3 +215,49 @@ fn sigterm_lets_requests_in_flight_finish_then_exits_0() {
     assert_eq!((reply.status, reply.body.as_str()), (200, "slept"));
     assert_eq!(status.code(), Some(0), "{}", server.log());
 }
+
+/// Outbound HTTP reaches only the hosts the manifest allows: a second host on
+/// loopback is the destination.
+#[test]
+fn outbound_requests_reach_only_allowed_hosts() {
+    let target = Server::wafer(&[wasm("hello").to_str().expect("UTF-8 path")]);
+    let port = target.url.rsplit(':').next().expect("port").to_owned();
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let manifest = dir.path().join("wafer.toml");
+    std::fs::write(
+        &manifest,
+        format!(
+            "[[component]]\nname = \"faulty\"\nroute = \"/faulty/...\"\nsource = {:?}\n\
+             allowed_outbound_hosts = [\"http://127.0.0.1:{port}\"]\n",
+            wasm("faulty"),
+        ),
+    )
+    .expect("write manifest");
+    let server = Server::wafer(&[manifest.to_str().expect("UTF-8 path")]);
+    let fetch = |url: &str| server.get(&format!("/faulty/fetch?url={url}")).body;
+
+    assert_eq!(
+        fetch(&format!("http://127.0.0.1:{port}/hello")),
+        r#"200 {"message":"hello"}"#
+    );
+    // The same server by another name, another port, another scheme: refused.
+    for url in [
+        format!("http://localhost:{port}/hello"),
+        "http://127.0.0.1:1/hello".to_owned(),
+        format!("https://127.0.0.1:{port}/hello"),
+    ] {
+        assert_eq!(
+            fetch(&url),
+            "refused: ErrorCode::HttpRequestDenied",
+            "{url}"
+        );
+    }
+    // wasi:http does not follow redirects: the guest sees the 308, and its
+    // next request is checked again.
+    assert!(fetch(&format!("http://127.0.0.1:{port}/docs")).starts_with("308 "));
+    let log = server.log();
+    assert!(
+        log.contains("outbound HTTP request denied") && log.contains("component=faulty"),
+        "{log}"
+    );
+}

@@ -9,6 +9,7 @@ use wasmtime::component::InstancePre;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 
 use super::engine::Runtime;
+use super::outbound::OutboundPolicy;
 use super::state::RequestState;
 use crate::limits::Limits;
 use crate::manifest::ComponentSpec;
@@ -59,6 +60,7 @@ pub struct Component {
     instance_pre: InstancePre<RequestState>,
     pre: ProxyPre<RequestState>,
     limits: Limits,
+    outbound: OutboundPolicy,
 }
 
 impl Component {
@@ -104,12 +106,18 @@ impl Component {
             instance_pre,
             pre,
             limits: spec.limits,
+            outbound: OutboundPolicy::new(&spec.name, &spec.allowed_outbound_hosts),
         })
     }
 
     /// What one of its requests may cost.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// Where its outbound HTTP requests may go.
+    pub fn outbound(&self) -> &OutboundPolicy {
+        &self.outbound
     }
 
     /// The manifest's name for it.

@@ -9,8 +9,10 @@
 pub mod component;
 pub mod engine;
 mod metadata;
+pub mod outbound;
 pub mod state;
 
 pub use component::{Component, LoadError};
 pub use engine::{EngineOptions, Runtime};
+pub use outbound::{OutboundPolicy, OutboundRule};
 pub use state::RequestState;

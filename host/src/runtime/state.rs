@@ -6,13 +6,15 @@ use wasmtime::{StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiBody, WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
+use super::outbound::OutboundPolicy;
+
 /// The data of one request's [`wasmtime::Store`].
 pub struct RequestState {
     pub(super) limits: StoreLimits,
     table: ResourceTable,
     wasi: WasiCtx,
     http: WasiHttpCtx,
-    hooks: DenyOutbound,
+    hooks: OutboundPolicy,
 }
 
 impl RequestState {
@@ -20,13 +22,22 @@ impl RequestState {
     /// no arguments, standard input empty, output discarded, and no outbound
     /// HTTP.
     pub fn new() -> RequestState {
-        RequestState::with_env(&[], crate::limits::Limits::default().memory_bytes)
+        RequestState::with_env(
+            &[],
+            crate::limits::Limits::default().memory_bytes,
+            OutboundPolicy::default(),
+        )
     }
 
     /// The same, with these environment variables (the host's own, such as
-    /// the identity secret; never the host process's environment), and at
-    /// most `memory_bytes` of linear memory per memory.
-    pub fn with_env(env: &[(String, String)], memory_bytes: usize) -> RequestState {
+    /// the identity secret; never the host process's environment), at most
+    /// `memory_bytes` of linear memory per memory, and outbound HTTP only as
+    /// `outbound` allows.
+    pub fn with_env(
+        env: &[(String, String)],
+        memory_bytes: usize,
+        outbound: OutboundPolicy,
+    ) -> RequestState {
         let wasi = WasiCtx::builder()
             .envs(env)
             .allow_tcp(false)
@@ -43,7 +54,7 @@ impl RequestState {
             table: ResourceTable::new(),
             wasi,
             http: WasiHttpCtx::new(),
-            hooks: DenyOutbound,
+            hooks: outbound,
         }
     }
 }
@@ -73,15 +84,14 @@ impl WasiHttpView for RequestState {
     }
 }
 
-/// Refuses every outbound request a guest makes: no ambient authority.
-struct DenyOutbound;
-
-impl WasiHttpHooks for DenyOutbound {
+/// Sends a guest's outbound request only where the component's policy
+/// allows; refuses everything else.
+impl WasiHttpHooks for OutboundPolicy {
     fn send_request(
         &mut self,
         request: http::Request<WasiBody>,
-        _options: Option<wasmtime_wasi_http::RequestOptions>,
-        _fut: Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
+        options: Option<wasmtime_wasi_http::RequestOptions>,
+        fut: Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
     ) -> Box<
         dyn Future<
                 Output = wasmtime_wasi_http::Result<(
@@ -90,7 +100,17 @@ impl WasiHttpHooks for DenyOutbound {
                 )>,
             > + Send,
     > {
-        tracing::warn!(uri = %request.uri(), "outbound HTTP request denied: no outbound hosts are allowed");
-        Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) })
+        let _ = fut;
+        if !self.check(request.uri()) {
+            return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) });
+        }
+        Box::new(async move {
+            use http_body_util::BodyExt;
+            let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
+            Ok((
+                response.map(BodyExt::boxed_unsync),
+                Box::new(io) as Box<dyn Future<Output = _> + Send>,
+            ))
+        })
     }
 }

@@ -262,7 +262,11 @@ impl Server {
             return response;
         };
         let mut store = self.runtime.store(
-            RequestState::with_env(&self.guest_env, limits.memory_bytes),
+            RequestState::with_env(
+                &self.guest_env,
+                limits.memory_bytes,
+                component.outbound().clone(),
+            ),
             Duration::from_millis(limits.cpu_ms),
         );
         let (sender, receiver) = tokio::sync::oneshot::channel();

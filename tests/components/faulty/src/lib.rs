@@ -98,11 +98,70 @@ fn env() -> String {
     format!("{:?}", std::env::var("HOME").ok())
 }
 
+/// Sends `GET url` from the guest: only hosts the manifest allows are reached.
+#[get("/faulty/fetch")]
+fn fetch(url: wafer::Query<String>) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        match outbound::get(&url) {
+            Ok((status, body)) => format!("{status} {body}"),
+            Err(error) => format!("refused: {error}"),
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        format!("outbound requests need wasm32: {}", *url)
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod outbound {
+    use wasip2::http::outgoing_handler;
+    use wasip2::http::types::{Fields, OutgoingRequest, Scheme};
+
+    /// `GET url` with `wasi:http/outgoing-handler`: status and body, or the
+    /// error code.
+    pub(crate) fn get(url: &str) -> Result<(u16, String), String> {
+        let (scheme, rest) = url.split_once("://").ok_or("no scheme")?;
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let request = OutgoingRequest::new(Fields::new());
+        let scheme = if scheme == "https" {
+            Scheme::Https
+        } else {
+            Scheme::Http
+        };
+        request.set_scheme(Some(&scheme)).map_err(|()| "scheme")?;
+        request
+            .set_authority(Some(authority))
+            .map_err(|()| "authority")?;
+        let path = if path.is_empty() { "/" } else { path };
+        request
+            .set_path_with_query(Some(path))
+            .map_err(|()| "path")?;
+        let future = outgoing_handler::handle(request, None).map_err(|code| format!("{code:?}"))?;
+        future.subscribe().block();
+        let response = future
+            .get()
+            .ok_or("no response")?
+            .map_err(|()| "taken")?
+            .map_err(|code| format!("{code:?}"))?;
+        let status = response.status();
+        let body = response.consume().map_err(|()| "body")?;
+        let stream = body.stream().map_err(|()| "stream")?;
+        let mut bytes = Vec::new();
+        while let Ok(chunk) = stream.blocking_read(64 * 1024) {
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok((status, String::from_utf8_lossy(&bytes).into_owned()))
+    }
+}
+
 /// The test app.
 pub fn app() -> App {
-    App::new().title("Faulty").routes(wafer::routes![
-        ok, panic, trap, spin, alloc, recurse, sleep, big, print, file, socket, env
-    ])
+    App::new()
+        .title("Faulty")
+        .routes(wafer::routes![ok, panic, trap, spin, alloc, recurse])
+        .routes(wafer::routes![sleep, big, print, file, socket, env, fetch])
 }
 
 wafer::export!(app());
