@@ -12,11 +12,10 @@ use clap::{Args, Parser, Subcommand};
 use tracing::info;
 mod cli;
 
-use wafer_host::auth::Gate;
-use wafer_host::docs::{Docs, component_documents, merged_document};
+use wafer_host::docs::{component_documents, merged_document};
 use wafer_host::manifest::{DEFAULT_LISTEN, Manifest};
 use wafer_host::runtime::engine::{DEFAULT_MAX_MEMORY, default_cache_dir};
-use wafer_host::runtime::{Component, EngineOptions, Runtime};
+use wafer_host::runtime::{EngineOptions, Runtime};
 use wafer_host::server::Server;
 
 /// Serve WebAssembly HTTP components behind one port.
@@ -63,6 +62,11 @@ struct ServeArgs {
     /// Compile components on every start instead of caching them.
     #[arg(long, conflicts_with = "cache_dir")]
     no_cache: bool,
+    /// Reload when the manifest or a component file changes (SIGHUP always
+    /// reloads). Requests in flight finish on the old version; a version
+    /// that does not load is refused and the old one keeps serving.
+    #[arg(long)]
+    watch: bool,
 }
 
 fn main() {
@@ -108,7 +112,8 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .max()
             .unwrap_or(DEFAULT_MAX_MEMORY),
     };
-    let (runtime, components) = load(&manifest, &options)?;
+    let runtime = Runtime::new(&options)?;
+    let components = cli::reload::components(&runtime, &manifest)?;
     let listen = match (args.listen, manifest.listen) {
         (Some(listen), _) | (None, Some(listen)) => listen,
         (None, None) => DEFAULT_LISTEN.parse()?,
@@ -116,35 +121,28 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
     let tokio = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     tokio.block_on(async move {
-        let documents = component_documents(&runtime, &manifest, &components).await?;
-        let gate = Gate::new(
-            &manifest.auth,
-            &documents
-                .iter()
-                .map(|doc| (doc.name.as_str(), doc.document.as_ref()))
-                .collect::<Vec<_>>(),
-        )?;
-        let docs = if manifest.docs.openapi.is_some() {
-            let document = merged_document(&manifest, &documents)?;
-            let docs = Docs::new(&document, &manifest.docs);
-            info!(paths = ?docs.paths(), "API docs");
-            Some(docs)
-        } else {
-            None
-        };
+        let count = components.len();
+        let deployment = cli::reload::deployment(&runtime, &manifest, components).await?;
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
         let address = listener.local_addr()?;
         info!(
-            components = components.len(),
+            components = count,
             startup_ms = started.elapsed().as_millis() as u64,
             "listening on http://{address}"
         );
         // A stable line on standard output for scripts and tests.
         println!("wafer: listening on http://{address}");
         let server =
-            Arc::new(Server::new(runtime, components, docs, gate).with_health(manifest.health));
+            Arc::new(Server::new(runtime.clone(), deployment).with_health(manifest.health));
+        tokio::spawn(cli::reload::reload_on_change(
+            server.clone(),
+            runtime,
+            args.target.clone(),
+            args.watch,
+            options.max_memory,
+        ));
         server
             .serve(listener, shutdown_signal()?, SHUTDOWN_GRACE)
             .await;
@@ -173,7 +171,8 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
 /// manifest's components.
 fn openapi(target: &Path) -> anyhow::Result<()> {
     let manifest = read_target(target)?;
-    let (runtime, components) = load(&manifest, &EngineOptions::default())?;
+    let runtime = Runtime::new(&EngineOptions::default())?;
+    let components = cli::reload::components(&runtime, &manifest)?;
     let tokio = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let document = tokio.block_on(async {
         match components.as_slice() {
@@ -189,27 +188,12 @@ fn openapi(target: &Path) -> anyhow::Result<()> {
 }
 
 /// The manifest at `target`, or one for a single `.wasm` file.
-fn read_target(target: &Path) -> anyhow::Result<Manifest> {
+pub(crate) fn read_target(target: &Path) -> anyhow::Result<Manifest> {
     Ok(if is_wasm_file(target) {
         Manifest::single(target)
     } else {
         Manifest::load(target)?
     })
-}
-
-/// The engine, and every component of the manifest loaded and checked.
-fn load(manifest: &Manifest, options: &EngineOptions) -> anyhow::Result<(Runtime, Vec<Component>)> {
-    let runtime = Runtime::new(options)?;
-    let components = manifest
-        .components
-        .iter()
-        .map(|spec| {
-            let component = Component::load(&runtime, spec)?;
-            info!(component = spec.name, route = %spec.route, source = %spec.source.display(), "loaded");
-            Ok(component)
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok((runtime, components))
 }
 
 fn is_wasm_file(path: &Path) -> bool {

@@ -15,6 +15,7 @@ mod examples;
 mod faults;
 mod limits;
 mod openapi;
+mod reload;
 mod security;
 mod startup;
 mod support;

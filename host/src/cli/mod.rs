@@ -1,3 +1,4 @@
 //! Subcommands of the `wafer` binary beyond serving.
 
 pub(crate) mod auth;
+pub(crate) mod reload;

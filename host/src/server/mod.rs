@@ -3,7 +3,7 @@
 //! response. One log line per request.
 
 use std::convert::Infallible;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -52,9 +52,10 @@ const MAX_HEADERS: usize = 100;
 /// for itself in `wafer-*` headers.
 const RESERVED_HEADER_PREFIX: &str = "wafer-";
 
-/// Serves a set of components, and the API docs.
-pub struct Server {
-    runtime: Runtime,
+/// What the host serves from one manifest: its components, routes, API docs
+/// and security gate. Replaced whole on reload; a request keeps the
+/// deployment it started with until it is done.
+pub struct Deployment {
     components: Vec<Component>,
     routes: RouteTable,
     docs: Option<Docs>,
@@ -62,6 +63,34 @@ pub struct Server {
     guest_env: Vec<(String, String)>,
     /// Per component: its concurrency limit.
     permits: Vec<Arc<Semaphore>>,
+}
+
+impl Deployment {
+    /// These components, routed by their manifest routes and checked by
+    /// `gate`; the docs' paths, if any, and the token endpoint's come before
+    /// the components'.
+    pub fn new(components: Vec<Component>, docs: Option<Docs>, gate: Gate) -> Deployment {
+        let routes = RouteTable::new(components.iter().map(|c| c.route().clone()));
+        let guest_env = gate.guest_env();
+        let permits = components
+            .iter()
+            .map(|component| Arc::new(Semaphore::new(component.limits().concurrency)))
+            .collect();
+        Deployment {
+            components,
+            routes,
+            docs,
+            gate,
+            guest_env,
+            permits,
+        }
+    }
+}
+
+/// Serves the current [`Deployment`] over HTTP.
+pub struct Server {
+    runtime: Runtime,
+    deployment: RwLock<Arc<Deployment>>,
     /// For the host: no more instances than the pooling allocator has slots.
     host_permits: Arc<Semaphore>,
     health: Option<String>,
@@ -69,32 +98,31 @@ pub struct Server {
 }
 
 impl Server {
-    /// A server for these components, routed by their manifest routes and
-    /// checked by `gate`; the docs' paths, if any, and the token endpoint's
-    /// come before the components'.
-    pub fn new(
-        runtime: Runtime,
-        components: Vec<Component>,
-        docs: Option<Docs>,
-        gate: Gate,
-    ) -> Server {
-        let routes = RouteTable::new(components.iter().map(|c| c.route().clone()));
-        let guest_env = gate.guest_env();
-        let permits = components
-            .iter()
-            .map(|component| Arc::new(Semaphore::new(component.limits().concurrency)))
-            .collect();
+    /// A server for `deployment`.
+    pub fn new(runtime: Runtime, deployment: Deployment) -> Server {
         Server {
             runtime,
-            components,
-            routes,
-            docs,
-            gate,
-            guest_env,
-            permits,
+            deployment: RwLock::new(Arc::new(deployment)),
             host_permits: Arc::new(Semaphore::new(MAX_INSTANCES as usize)),
             health: Some(DEFAULT_HEALTH_PATH.to_owned()),
             request_ids: RequestIds::new(),
+        }
+    }
+
+    /// Serves `deployment` from now on; requests in flight finish with the
+    /// one they started with.
+    pub fn deploy(&self, deployment: Deployment) {
+        let deployment = Arc::new(deployment);
+        match self.deployment.write() {
+            Ok(mut current) => *current = deployment,
+            Err(poisoned) => *poisoned.into_inner() = deployment,
+        }
+    }
+
+    fn current(&self) -> Arc<Deployment> {
+        match self.deployment.read() {
+            Ok(current) => current.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
         }
     }
 
@@ -170,18 +198,19 @@ impl Server {
         let path = request.uri().path().to_owned();
         let request_id = self.request_ids.of(request.headers());
         request.headers_mut().insert(REQUEST_ID, request_id.clone());
-        let docs = self
+        let deployment = self.current();
+        let docs = deployment
             .docs
             .as_ref()
             .and_then(|docs| docs.respond(&method, &path));
-        let token_endpoint = self
+        let token_endpoint = deployment
             .gate
             .token_endpoint()
             .filter(|endpoint| endpoint.path() == path);
         // Who answered: the docs, the token endpoint, the host (no route),
         // the security gate (the guest was never called), or the guest.
         let (component, answered_by, response) =
-            match (docs, token_endpoint, self.routes.find(&path)) {
+            match (docs, token_endpoint, deployment.routes.find(&path)) {
                 _ if self.health.as_deref() == Some(&path) => (
                     "-",
                     "host",
@@ -190,10 +219,10 @@ impl Server {
                 (Some(response), _, _) => ("-", "docs", response),
                 (None, Some(endpoint), _) => ("-", "token", endpoint.respond(request).await),
                 (None, None, Some(index)) => {
-                    let component = &self.components[index];
+                    let component = &deployment.components[index];
                     let (mut parts, body) = request.into_parts();
                     strip_reserved_headers(&mut parts.headers);
-                    match self.gate.check(index, &parts) {
+                    match deployment.gate.check(index, &parts) {
                         Verdict::Deny(response) => (component.name(), "gate", response),
                         Verdict::Allow(identity) => {
                             if let Some(identity) = identity {
@@ -203,7 +232,7 @@ impl Server {
                             (
                                 component.name(),
                                 "guest",
-                                self.call(index, component, request).await,
+                                self.call(&deployment, index, component, request).await,
                             )
                         }
                     }
@@ -228,6 +257,7 @@ impl Server {
     /// Runs the request in a fresh instance of `component`.
     async fn call(
         &self,
+        deployment: &Deployment,
         index: usize,
         component: &Component,
         request: Request<Incoming>,
@@ -246,7 +276,7 @@ impl Server {
             return detail(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large");
         }
         let permits = (
-            self.permits[index].clone().try_acquire_owned(),
+            deployment.permits[index].clone().try_acquire_owned(),
             self.host_permits.clone().try_acquire_owned(),
         );
         let (Ok(component_permit), Ok(host_permit)) = permits else {
@@ -263,7 +293,7 @@ impl Server {
         };
         let mut store = self.runtime.store(
             RequestState::with_env(
-                &self.guest_env,
+                &deployment.guest_env,
                 limits.memory_bytes,
                 component.outbound().clone(),
             ),

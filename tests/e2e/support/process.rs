@@ -109,13 +109,18 @@ impl Server {
         self.log.lock().expect("log lock").clone()
     }
 
-    /// Sends SIGTERM and waits up to 30 s for the process to exit.
-    pub(crate) fn terminate(&mut self) -> ExitStatus {
+    /// Sends the signal `name` (`HUP`, `TERM`...) to the server.
+    pub(crate) fn signal(&self, name: &str) {
         let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
+            .args([&format!("-{name}"), &self.child.id().to_string()])
             .status()
             .expect("run kill");
-        assert!(status.success(), "kill -TERM failed");
+        assert!(status.success(), "kill -{name} failed");
+    }
+
+    /// Sends SIGTERM and waits up to 30 s for the process to exit.
+    pub(crate) fn terminate(&mut self) -> ExitStatus {
+        self.signal("TERM");
         for _ in 0..300 {
             if let Some(status) = self.child.try_wait().expect("wait for the server") {
                 return status;
