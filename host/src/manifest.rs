@@ -11,6 +11,7 @@
 //! build = "cargo build --target wasm32-wasip2 --release -p hello"  # optional
 //! description = "Greetings."     # optional, for the API docs
 //! allowed_outbound_hosts = ["https://api.example.com"]  # default: none
+//! environment = { GREETING = "hi" }  # default: none
 //! limits = { cpu_ms = 1000 }      # see `limits`
 //!
 //! [docs]                         # optional; the values shown are the defaults
@@ -140,6 +141,8 @@ pub struct ComponentSpec {
     pub limits: Limits,
     /// Where its outbound HTTP requests may go (nowhere by default).
     pub allowed_outbound_hosts: Vec<OutboundRule>,
+    /// Environment variables its instances get (none by default).
+    pub environment: Vec<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -199,6 +202,8 @@ struct RawComponent {
     limits: RawLimits,
     #[serde(default)]
     allowed_outbound_hosts: Vec<String>,
+    #[serde(default)]
+    environment: std::collections::BTreeMap<String, String>,
 }
 
 impl Manifest {
@@ -305,6 +310,8 @@ impl Manifest {
                     .map(|rule| OutboundRule::parse(rule))
                     .collect::<Result<_, _>>()
                     .map_err(|message| field_error(field("allowed_outbound_hosts"), message))?,
+                environment: checked_environment(component.environment)
+                    .map_err(|message| field_error(field("environment"), message))?,
             });
         }
         let docs =
@@ -345,12 +352,33 @@ impl Manifest {
                 description: None,
                 limits: Limits::default(),
                 allowed_outbound_hosts: Vec::new(),
+                environment: Vec::new(),
             }],
             docs: DocsSettings::default(),
             auth: AuthSettings::default(),
             health: Some(DEFAULT_HEALTH_PATH.to_owned()),
         }
     }
+}
+
+/// Environment variables for a component: names of letters, digits and `_`,
+/// and none of the host's own `WAFER_*` names.
+fn checked_environment(
+    environment: std::collections::BTreeMap<String, String>,
+) -> Result<Vec<(String, String)>, String> {
+    for name in environment.keys() {
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!(
+                "{name:?} is not a variable name: use letters, digits and '_'"
+            ));
+        }
+        if name.starts_with("WAFER_") {
+            return Err(format!(
+                "{name:?}: names starting with WAFER_ are the host's own"
+            ));
+        }
+    }
+    Ok(environment.into_iter().collect())
 }
 
 /// A path the host serves itself, `false` to turn it off, or the default.

@@ -16,6 +16,7 @@ fn server() -> Server {
         format!(
             "[limits]\ntimeout_ms = 3000\n\n\
              [[component]]\nname = \"faulty\"\nroute = \"/faulty/...\"\nsource = {:?}\n\
+             environment = {{ GREETING = \"hi\" }}\n\
              limits = {{ cpu_ms = 1000, memory_mb = 32, concurrency = 2, max_body_bytes = 1000 }}\n\n\
              [[component]]\nname = \"hello\"\nroute = \"/hello/...\"\nsource = {:?}\n",
             wasm("faulty"),
@@ -52,7 +53,7 @@ fn each_misbehaviour_gets_its_status_and_the_next_request_is_served() {
             200,
             "no file: No such file or directory (os error 44)",
         ),
-        ("/faulty/env", 200, "None"),
+        ("/faulty/env", 200, r#"None Some("hi")"#),
     ];
     for (path, status, body) in cases {
         let started = Instant::now();

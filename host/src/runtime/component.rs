@@ -61,6 +61,7 @@ pub struct Component {
     pre: ProxyPre<RequestState>,
     limits: Limits,
     outbound: OutboundPolicy,
+    environment: Vec<(String, String)>,
 }
 
 impl Component {
@@ -107,12 +108,18 @@ impl Component {
             pre,
             limits: spec.limits,
             outbound: OutboundPolicy::new(&spec.name, &spec.allowed_outbound_hosts),
+            environment: spec.environment.clone(),
         })
     }
 
     /// What one of its requests may cost.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// The environment variables the manifest gives its instances.
+    pub fn environment(&self) -> &[(String, String)] {
+        &self.environment
     }
 
     /// Where its outbound HTTP requests may go.

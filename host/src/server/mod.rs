@@ -60,7 +60,8 @@ pub struct Deployment {
     routes: RouteTable,
     docs: Option<Docs>,
     gate: Gate,
-    guest_env: Vec<(String, String)>,
+    /// Per component: the host's variables and the manifest's.
+    guest_env: Vec<Vec<(String, String)>>,
     /// Per component: its concurrency limit.
     permits: Vec<Arc<Semaphore>>,
 }
@@ -71,7 +72,14 @@ impl Deployment {
     /// the components'.
     pub fn new(components: Vec<Component>, docs: Option<Docs>, gate: Gate) -> Deployment {
         let routes = RouteTable::new(components.iter().map(|c| c.route().clone()));
-        let guest_env = gate.guest_env();
+        let guest_env = components
+            .iter()
+            .map(|component| {
+                let mut env = component.environment().to_vec();
+                env.extend(gate.guest_env());
+                env
+            })
+            .collect();
         let permits = components
             .iter()
             .map(|component| Arc::new(Semaphore::new(component.limits().concurrency)))
@@ -293,7 +301,7 @@ impl Server {
         };
         let mut store = self.runtime.store(
             RequestState::with_env(
-                &deployment.guest_env,
+                &deployment.guest_env[index],
                 limits.memory_bytes,
                 component.outbound().clone(),
             ),

@@ -92,10 +92,15 @@ fn socket() -> String {
     }
 }
 
-/// Reads an environment variable of the host: there are none.
+/// Reads environment variables: the host's own are never there, the
+/// manifest's are.
 #[get("/faulty/env")]
 fn env() -> String {
-    format!("{:?}", std::env::var("HOME").ok())
+    format!(
+        "{:?} {:?}",
+        std::env::var("HOME").ok(),
+        std::env::var("GREETING").ok()
+    )
 }
 
 /// Sends `GET url` from the guest: only hosts the manifest allows are reached.
