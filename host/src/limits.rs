@@ -7,6 +7,7 @@
 //! cpu_ms = 5000              # guest execution per request (epoch deadline) -> 504
 //! timeout_ms = 30000         # wall clock per request, waiting included -> 504
 //! max_body_bytes = 1048576   # request body (by Content-Length) -> 413
+//! max_response_bytes = 67108864  # response body -> 500, or the body cut off
 //! concurrency = 64           # requests in a component at once -> 503 + Retry-After
 //!
 //! [[component]]
@@ -27,6 +28,8 @@ pub struct Limits {
     pub timeout_ms: u64,
     /// The largest request body, in bytes.
     pub max_body_bytes: u64,
+    /// The largest response body, in bytes.
+    pub max_response_bytes: u64,
     /// Requests the component serves at once; more are refused with 503.
     pub concurrency: usize,
 }
@@ -38,6 +41,7 @@ impl Default for Limits {
             cpu_ms: 5_000,
             timeout_ms: 30_000,
             max_body_bytes: 1 << 20,
+            max_response_bytes: 64 << 20,
             concurrency: 64,
         }
     }
@@ -51,6 +55,7 @@ pub(crate) struct RawLimits {
     cpu_ms: Option<u64>,
     timeout_ms: Option<u64>,
     max_body_bytes: Option<u64>,
+    max_response_bytes: Option<u64>,
     concurrency: Option<u64>,
 }
 
@@ -78,6 +83,8 @@ impl RawLimits {
             timeout_ms: positive("timeout_ms", self.timeout_ms)?.unwrap_or(base.timeout_ms),
             max_body_bytes: positive("max_body_bytes", self.max_body_bytes)?
                 .unwrap_or(base.max_body_bytes),
+            max_response_bytes: positive("max_response_bytes", self.max_response_bytes)?
+                .unwrap_or(base.max_response_bytes),
             concurrency: positive("concurrency", self.concurrency)?
                 .map_or(base.concurrency, |n| n as usize),
         })

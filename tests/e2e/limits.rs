@@ -17,7 +17,7 @@ fn server() -> Server {
             "[limits]\ntimeout_ms = 3000\n\n\
              [[component]]\nname = \"faulty\"\nroute = \"/faulty/...\"\nsource = {:?}\n\
              environment = {{ GREETING = \"hi\" }}\n\
-             limits = {{ cpu_ms = 1000, memory_mb = 32, concurrency = 2, max_body_bytes = 1000 }}\n\n\
+             limits = {{ max_response_bytes = 3000000, cpu_ms = 1000, memory_mb = 32, concurrency = 2, max_body_bytes = 1000 }}\n\n\
              [[component]]\nname = \"hello\"\nroute = \"/hello/...\"\nsource = {:?}\n",
             wasm("faulty"),
             wasm("hello"),
@@ -77,12 +77,18 @@ fn each_misbehaviour_gets_its_status_and_the_next_request_is_served() {
 
     let big = server.get("/faulty/big/2");
     assert_eq!((big.status, big.body.len()), (200, 2 << 20));
+    let too_big = server.get("/faulty/big/3");
+    assert_eq!(
+        (too_big.status, too_big.body.as_str()),
+        (500, r#"{"detail":"Internal Server Error"}"#)
+    );
 
     let log = server.log();
     for (path, limit) in [
         ("/faulty/loop", "cpu_ms"),
         ("/faulty/alloc", "memory_mb"),
         ("/faulty/sleep/5000", "timeout_ms"),
+        ("/faulty/big/3", "max_response_bytes"),
     ] {
         assert!(
             log.contains(&format!("limit=\"{limit}\"")),

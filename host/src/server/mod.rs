@@ -32,7 +32,10 @@ use crate::runtime::engine::MAX_INSTANCES;
 use crate::runtime::{Component, RequestState, Runtime};
 use request_id::{REQUEST_ID, RequestIds};
 
+mod capped;
 mod request_id;
+
+use capped::CappedBody;
 
 /// The body of every response the host sends: a guest's streamed body or one
 /// the host wrote.
@@ -348,12 +351,24 @@ impl Server {
         };
         match answer {
             Ok(Ok(response)) => {
+                let declared_length = response
+                    .headers()
+                    .get(CONTENT_LENGTH)
+                    .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+                if declared_length.is_some_and(|length| length > limits.max_response_bytes) {
+                    task.abort();
+                    warn!(component = %name, limit = "max_response_bytes", "response body too large");
+                    return internal_error();
+                }
                 tokio::spawn(async move {
                     if let Ok(Err(trap)) = task.await {
                         log_trap(&name, "guest failed after responding", &trap);
                     }
                 });
-                response
+                response.map(|body| {
+                    CappedBody::new(body, limits.max_response_bytes, component.name())
+                        .boxed_unsync()
+                })
             }
             Ok(Err(code)) => {
                 error!(component = %name, "guest answered with an error code: {code:?}");
