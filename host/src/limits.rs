@@ -15,7 +15,93 @@
 //! limits = { cpu_ms = 20000, memory_mb = 512 }
 //! ```
 
+use std::time::Duration;
+
 use serde::Deserialize;
+
+use crate::runtime::engine::MAX_INSTANCES;
+
+/// Limits of the host as a whole, from `[server]`: they apply before a
+/// request is routed, so they cannot differ by component.
+///
+/// ```toml
+/// [server]                      # the defaults shown
+/// concurrency = 1000            # requests in guests at once, host-wide -> 503
+/// max_header_bytes = 65536      # request head -> 431
+/// max_headers = 100             # request header fields -> 431
+/// header_timeout_ms = 10000     # to send the request head (slowloris)
+/// shutdown_grace_ms = 10000     # for requests in flight on SIGINT/SIGTERM
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerLimits {
+    /// Requests in guests at once, for the whole host.
+    pub concurrency: usize,
+    /// The largest request head, in bytes.
+    pub max_header_bytes: usize,
+    /// The most request header fields.
+    pub max_headers: usize,
+    /// How long a client may take to send the request head.
+    pub header_timeout: Duration,
+    /// How long requests in flight may take to finish on shutdown.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        ServerLimits {
+            concurrency: MAX_INSTANCES as usize,
+            max_header_bytes: 64 * 1024,
+            max_headers: 100,
+            header_timeout: Duration::from_secs(10),
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The host-wide limits of `[server]` as written.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RawServerLimits {
+    pub(crate) concurrency: Option<usize>,
+    pub(crate) max_header_bytes: Option<usize>,
+    pub(crate) max_headers: Option<usize>,
+    pub(crate) header_timeout_ms: Option<u64>,
+    pub(crate) shutdown_grace_ms: Option<u64>,
+}
+
+impl RawServerLimits {
+    /// The defaults with what `[server]` sets.
+    pub(crate) fn validate(self) -> Result<ServerLimits, (String, String)> {
+        let defaults = ServerLimits::default();
+        let bad = |field: &str, message: String| Err((format!("server.{field}"), message));
+        if let Some(n) = self.concurrency
+            && !(1..=MAX_INSTANCES as usize).contains(&n)
+        {
+            return bad("concurrency", format!("must be from 1 to {MAX_INSTANCES}"));
+        }
+        if let Some(n) = self.max_header_bytes
+            && n < 8192
+        {
+            return bad("max_header_bytes", "must be at least 8192".into());
+        }
+        if self.max_headers == Some(0) {
+            return bad("max_headers", "must be at least 1".into());
+        }
+        if self.header_timeout_ms == Some(0) {
+            return bad("header_timeout_ms", "must be at least 1".into());
+        }
+        Ok(ServerLimits {
+            concurrency: self.concurrency.unwrap_or(defaults.concurrency),
+            max_header_bytes: self.max_header_bytes.unwrap_or(defaults.max_header_bytes),
+            max_headers: self.max_headers.unwrap_or(defaults.max_headers),
+            header_timeout: self
+                .header_timeout_ms
+                .map_or(defaults.header_timeout, Duration::from_millis),
+            shutdown_grace: self
+                .shutdown_grace_ms
+                .map_or(defaults.shutdown_grace, Duration::from_millis),
+        })
+    }
+}
 
 /// The limits of one component's requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

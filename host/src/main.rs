@@ -134,8 +134,10 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         );
         // A stable line on standard output for scripts and tests.
         println!("wafer: listening on http://{address}");
-        let server =
-            Arc::new(Server::new(runtime.clone(), deployment).with_health(manifest.health));
+        let server = Server::new(runtime.clone(), deployment)
+            .with_health(manifest.health)
+            .with_limits(manifest.server_limits);
+        let server = Arc::new(server);
         tokio::spawn(cli::reload::reload_on_change(
             server.clone(),
             runtime,
@@ -143,16 +145,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             args.watch,
             options.max_memory,
         ));
-        server
-            .serve(listener, shutdown_signal()?, SHUTDOWN_GRACE)
-            .await;
+        server.serve(listener, shutdown_signal()?).await;
         info!("stopped");
         Ok(())
     })
 }
-
-/// How long requests in flight may take to finish after SIGINT or SIGTERM.
-const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.
 fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {

@@ -33,7 +33,7 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::auth::settings::{AuthSettings, RawAuth};
-use crate::limits::{Limits, RawLimits};
+use crate::limits::{Limits, RawLimits, RawServerLimits, ServerLimits};
 use crate::routes::RoutePattern;
 use crate::runtime::OutboundRule;
 use crate::server::DEFAULT_HEALTH_PATH;
@@ -85,6 +85,8 @@ pub struct Manifest {
     pub auth: AuthSettings,
     /// Where the health check is served (`[server] health`); `None` when off.
     pub health: Option<String>,
+    /// The host-wide limits of `[server]`.
+    pub server_limits: ServerLimits,
 }
 
 /// The `[docs]` section: what the merged API document says about the whole
@@ -188,6 +190,11 @@ enum PathSetting {
 struct RawServer {
     listen: Option<String>,
     health: Option<PathSetting>,
+    concurrency: Option<usize>,
+    max_header_bytes: Option<usize>,
+    max_headers: Option<usize>,
+    header_timeout_ms: Option<u64>,
+    shutdown_grace_ms: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -326,12 +333,22 @@ impl Manifest {
             Some(DEFAULT_HEALTH_PATH.to_owned()),
         )
         .map_err(|(field, message)| field_error(field, message))?;
+        let server_limits = RawServerLimits {
+            concurrency: raw.server.concurrency,
+            max_header_bytes: raw.server.max_header_bytes,
+            max_headers: raw.server.max_headers,
+            header_timeout_ms: raw.server.header_timeout_ms,
+            shutdown_grace_ms: raw.server.shutdown_grace_ms,
+        }
+        .validate()
+        .map_err(|(field, message)| field_error(field, message))?;
         Ok(Manifest {
             listen,
             components,
             docs,
             auth,
             health,
+            server_limits,
         })
     }
 
@@ -357,6 +374,7 @@ impl Manifest {
             docs: DocsSettings::default(),
             auth: AuthSettings::default(),
             health: Some(DEFAULT_HEALTH_PATH.to_owned()),
+            server_limits: ServerLimits::default(),
         }
     }
 }
@@ -561,6 +579,17 @@ mod tests {
         assert_eq!(
             error(&format!("{base}limits = {{ timeout_ms = 0 }}\n")),
             "wafer.toml: `component[0].limits.timeout_ms`: must be at least 1 (a limit of 0 would refuse every request)"
+        );
+        assert_eq!(manifest.server_limits, ServerLimits::default());
+        let manifest = parse(&format!("[server]\nmax_headers = 20\n{base}")).expect("valid");
+        assert_eq!(manifest.server_limits.max_headers, 20);
+        assert!(
+            error(&format!("[server]\nconcurrency = 5000\n{base}"))
+                .contains("`server.concurrency`")
+        );
+        assert!(
+            error(&format!("[server]\nmax_header = 5\n{base}"))
+                .contains("unknown field `max_header`")
         );
     }
 

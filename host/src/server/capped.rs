@@ -83,8 +83,7 @@ mod tests {
             .expect("runtime");
         let collect = |limit| {
             runtime.block_on(
-                CappedBody::new(full_body(Bytes::from_static(b"0123456789")), limit, "t")
-                    .collect(),
+                CappedBody::new(full_body(Bytes::from_static(b"0123456789")), limit, "t").collect(),
             )
         };
         assert_eq!(

@@ -27,8 +27,8 @@ use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 use crate::auth::identity::IDENTITY_HEADER;
 use crate::auth::{Gate, Verdict};
 use crate::docs::Docs;
+use crate::limits::ServerLimits;
 use crate::routes::RouteTable;
-use crate::runtime::engine::MAX_INSTANCES;
 use crate::runtime::{Component, RequestState, Runtime};
 use request_id::{REQUEST_ID, RequestIds};
 
@@ -43,13 +43,6 @@ pub type Body = UnsyncBoxBody<Bytes, wasmtime_wasi_http::Error>;
 
 /// Where the health check is served unless the manifest says otherwise.
 pub const DEFAULT_HEALTH_PATH: &str = "/healthz";
-
-/// How long a client may take to send a request's headers.
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// The most header bytes a request may have (431 beyond).
-const MAX_HEADER_BYTES: usize = 64 * 1024;
-/// The most header fields a request may have (431 beyond).
-const MAX_HEADERS: usize = 100;
 
 /// Requests carry no header of this prefix into a guest: the host alone speaks
 /// for itself in `wafer-*` headers.
@@ -105,6 +98,7 @@ pub struct Server {
     /// For the host: no more instances than the pooling allocator has slots.
     host_permits: Arc<Semaphore>,
     health: Option<String>,
+    limits: ServerLimits,
     request_ids: RequestIds,
 }
 
@@ -114,8 +108,9 @@ impl Server {
         Server {
             runtime,
             deployment: RwLock::new(Arc::new(deployment)),
-            host_permits: Arc::new(Semaphore::new(MAX_INSTANCES as usize)),
+            host_permits: Arc::new(Semaphore::new(ServerLimits::default().concurrency)),
             health: Some(DEFAULT_HEALTH_PATH.to_owned()),
+            limits: ServerLimits::default(),
             request_ids: RequestIds::new(),
         }
     }
@@ -137,6 +132,13 @@ impl Server {
         }
     }
 
+    /// Applies the host-wide limits.
+    pub fn with_limits(mut self, limits: ServerLimits) -> Server {
+        self.host_permits = Arc::new(Semaphore::new(limits.concurrency));
+        self.limits = limits;
+        self
+    }
+
     /// Serves a health check for load balancers at `path`, or none.
     pub fn with_health(mut self, path: Option<String>) -> Server {
         self.health = path;
@@ -144,25 +146,21 @@ impl Server {
     }
 
     /// Accepts connections on `listener` until `shutdown` completes, then
-    /// lets the requests in flight finish for up to `grace`.
-    pub async fn serve(
-        self: Arc<Self>,
-        listener: TcpListener,
-        shutdown: impl Future<Output = ()>,
-        grace: Duration,
-    ) {
+    /// lets the requests in flight finish for up to the shutdown grace.
+    pub async fn serve(self: Arc<Self>, listener: TcpListener, shutdown: impl Future<Output = ()>) {
+        let grace = self.limits.shutdown_grace;
         let graceful = GracefulShutdown::new();
         let mut builder = auto::Builder::new(TokioExecutor::new());
         builder
             .http1()
             .timer(TokioTimer::new())
             // Slow clients (slowloris) get this long to send their headers.
-            .header_read_timeout(HEADER_READ_TIMEOUT)
-            .max_buf_size(MAX_HEADER_BYTES)
-            .max_headers(MAX_HEADERS);
+            .header_read_timeout(self.limits.header_timeout)
+            .max_buf_size(self.limits.max_header_bytes)
+            .max_headers(self.limits.max_headers);
         builder
             .http2()
-            .max_header_list_size(MAX_HEADER_BYTES as u32);
+            .max_header_list_size(u32::try_from(self.limits.max_header_bytes).unwrap_or(u32::MAX));
         tokio::pin!(shutdown);
         loop {
             let (stream, peer) = tokio::select! {
