@@ -10,6 +10,7 @@
 //! forwarded; [`token`] is the OAuth2 token endpoint. [`Gate`] puts them
 //! together.
 
+mod accounts;
 mod api_keys;
 pub mod credentials;
 pub mod identity;
@@ -31,6 +32,7 @@ use serde_json::{Map, Value, json};
 use thiserror::Error;
 
 use crate::server::{Body, full_body};
+pub use accounts::hash_secret;
 use api_keys::ApiKeyStore;
 pub use api_keys::hash_api_key;
 use credentials::{Credential, Presented};

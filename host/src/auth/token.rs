@@ -1,34 +1,18 @@
 //! The host's OAuth2 token endpoint (RFC 6749): the password flow against a
-//! users file and the client-credentials flow against a clients file, both
-//! with argon2 hashes, issuing signed JWTs with the granted scopes.
-//!
-//! ```toml
-//! # users.toml
-//! [[user]]
-//! username = "alice"
-//! password_hash = "$argon2id$v=19$..."   # `wafer auth hash-password`
-//! scopes = ["items:read", "items:write"]
-//!
-//! # clients.toml
-//! [[client]]
-//! client_id = "reporting"
-//! secret_hash = "$argon2id$v=19$..."
-//! scopes = ["items:read"]
-//! ```
+//! users file and the client-credentials flow against a clients file (see
+//! `accounts`), issuing signed JWTs with the granted scopes.
 
 use std::path::Path;
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine as _;
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::{HeaderValue, Method, Response, StatusCode};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
-use serde::Deserialize;
 use serde_json::json;
 
 use super::AuthError;
+use super::accounts::{self, Account, hash_secret, verify_secret};
 use super::jwt::JwtVerifier;
 use super::settings::TokenEndpointSettings;
 use crate::server::{Body, full_body};
@@ -49,46 +33,6 @@ pub struct TokenEndpoint {
     /// Verified against when the user is unknown, so that the answer takes as
     /// long as for a wrong password.
     decoy_hash: String,
-}
-
-/// Someone who can get a token: a user (password flow) or a client
-/// (client-credentials flow), with the hash of their password or secret.
-struct Account {
-    name: String,
-    hash: String,
-    scopes: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct User {
-    username: String,
-    password_hash: String,
-    #[serde(default)]
-    scopes: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Client {
-    client_id: String,
-    secret_hash: String,
-    #[serde(default)]
-    scopes: Vec<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct UsersFile {
-    #[serde(default)]
-    user: Vec<User>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct ClientsFile {
-    #[serde(default)]
-    client: Vec<Client>,
 }
 
 /// A token request's answer before it is a response.
@@ -122,37 +66,11 @@ impl TokenEndpoint {
             std::fs::read(path).map_err(|error| problem(path, format!("cannot read it: {error}")))
         };
         let users = match &settings.users {
-            Some(path) => read_accounts(
-                path,
-                "a users file ([[user]] entries with username, password_hash and scopes)",
-                |file: UsersFile| {
-                    file.user
-                        .into_iter()
-                        .map(|user| Account {
-                            name: user.username,
-                            hash: user.password_hash,
-                            scopes: user.scopes,
-                        })
-                        .collect()
-                },
-            )?,
+            Some(path) => accounts::users(path)?,
             None => Vec::new(),
         };
         let clients = match &settings.clients {
-            Some(path) => read_accounts(
-                path,
-                "a clients file ([[client]] entries with client_id, secret_hash and scopes)",
-                |file: ClientsFile| {
-                    file.client
-                        .into_iter()
-                        .map(|client| Account {
-                            name: client.client_id,
-                            hash: client.secret_hash,
-                            scopes: client.scopes,
-                        })
-                        .collect()
-                },
-            )?,
+            Some(path) => accounts::clients(path)?,
             None => Vec::new(),
         };
         let (key, decoding) = match &settings.key {
@@ -370,60 +288,6 @@ impl TokenEndpoint {
     }
 }
 
-/// An argon2id hash of a password or client secret, in PHC format.
-pub fn hash_secret(secret: &str) -> Result<String, String> {
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|error| format!("no randomness: {error}"))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|error| error.to_string())?;
-    Argon2::default()
-        .hash_password(secret.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|error| error.to_string())
-}
-
-/// The accounts of a users or clients file, each hash checked.
-fn read_accounts<F: serde::de::DeserializeOwned>(
-    path: &Path,
-    shape: &str,
-    accounts: impl FnOnce(F) -> Vec<Account>,
-) -> Result<Vec<Account>, AuthError> {
-    let problem = |reason: String| AuthError::TokenEndpoint {
-        path: path.to_owned(),
-        reason,
-    };
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| problem(format!("cannot read it: {error}")))?;
-    let file: F = toml::from_str(&text)
-        .map_err(|error| problem(format!("not {shape}: {}", error.to_string().trim_end())))?;
-    let accounts = accounts(file);
-    for account in &accounts {
-        check_hash(&account.hash)
-            .map_err(|reason| problem(format!("{:?}: {reason}", account.name)))?;
-    }
-    Ok(accounts)
-}
-
-fn check_hash(hash: &str) -> Result<(), String> {
-    PasswordHash::new(hash).map(drop).map_err(|_| {
-        "the hash is not an argon2 hash: make one with `wafer auth hash-password`".to_owned()
-    })
-}
-
-/// Checks a secret against its hash off the async threads: argon2 takes tens
-/// of milliseconds on purpose.
-async fn verify_secret(secret: &str, hash: &str) -> bool {
-    let (secret, hash) = (secret.to_owned(), hash.to_owned());
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| {
-            Argon2::default()
-                .verify_password(secret.as_bytes(), &parsed)
-                .is_ok()
-        })
-    })
-    .await
-    .unwrap_or(false)
-}
-
 fn basic_credentials(header: &str) -> Option<(String, String)> {
     let (scheme, encoded) = header.split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
@@ -513,17 +377,5 @@ mod tests {
             Some(("my app".to_owned(), "s3cr:t".to_owned()))
         );
         assert_eq!(basic_credentials("Bearer x"), None);
-    }
-
-    #[test]
-    fn hashes_verify_only_their_secret() {
-        let hash = hash_secret("correct horse").expect("hash");
-        assert!(check_hash(&hash).is_ok());
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("runtime");
-        assert!(runtime.block_on(verify_secret("correct horse", &hash)));
-        assert!(!runtime.block_on(verify_secret("correct hors", &hash)));
-        assert!(check_hash("plain text").is_err());
     }
 }

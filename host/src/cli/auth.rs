@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use anyhow::{Context as _, bail};
 use clap::Subcommand;
 use wafer_host::auth::settings::AuthSettings;
-use wafer_host::auth::token::{TokenEndpoint, hash_secret};
-use wafer_host::auth::{Gate, hash_api_key};
+use wafer_host::auth::token::TokenEndpoint;
+use wafer_host::auth::{Gate, hash_api_key, hash_secret};
 use wafer_host::manifest::Manifest;
 
 /// What `wafer auth` can do.
