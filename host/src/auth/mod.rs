@@ -24,14 +24,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use base64::Engine as _;
-use bytes::Bytes;
-use http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
+use http::header::WWW_AUTHENTICATE;
 use http::request::Parts;
 use http::{HeaderValue, Response, StatusCode};
 use serde_json::{Map, Value, json};
 use thiserror::Error;
 
-use crate::server::{Body, full_body};
+use crate::server::Body;
 pub use accounts::hash_secret;
 use api_keys::ApiKeyStore;
 pub use api_keys::hash_api_key;
@@ -396,14 +395,9 @@ pub(crate) fn random_token(bytes: usize) -> anyhow::Result<String> {
 
 /// A FastAPI-shaped refusal: `{"detail": ...}` with a challenge.
 fn denial(status: StatusCode, detail: &str, challenge: Option<String>) -> Response<Body> {
-    let mut response = Response::new(full_body(Bytes::from(
-        json!({ "detail": detail }).to_string(),
-    )));
-    *response.status_mut() = status;
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    let mut response = crate::server::detail(status, detail);
     if let Some(value) = challenge.and_then(|value| HeaderValue::from_str(&value).ok()) {
-        headers.insert(WWW_AUTHENTICATE, value);
+        response.headers_mut().insert(WWW_AUTHENTICATE, value);
     }
     response
 }

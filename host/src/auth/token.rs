@@ -5,7 +5,6 @@
 use std::path::Path;
 
 use base64::Engine as _;
-use bytes::Bytes;
 use http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::{HeaderValue, Method, Response, StatusCode};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
@@ -15,7 +14,7 @@ use super::AuthError;
 use super::accounts::{self, Account, hash_secret, verify_secret};
 use super::jwt::JwtVerifier;
 use super::settings::TokenEndpointSettings;
-use crate::server::{Body, full_body};
+use crate::server::Body;
 
 /// Form bodies larger than this are refused.
 const MAX_FORM_BYTES: usize = 16 * 1024;
@@ -112,6 +111,12 @@ impl TokenEndpoint {
             })?,
         };
         Ok((endpoint, verifier))
+    }
+
+    /// The endpoint alone, as `[auth.token_endpoint]` configures it (for
+    /// signing tokens outside a server, as `wafer auth token` does).
+    pub fn from_settings(settings: &TokenEndpointSettings) -> Result<TokenEndpoint, AuthError> {
+        Ok(TokenEndpoint::load(settings)?.0)
     }
 
     /// Where the endpoint is served.
@@ -351,10 +356,8 @@ fn json_response(
     body: &serde_json::Value,
     challenge: Option<HeaderValue>,
 ) -> Response<Body> {
-    let mut response = Response::new(full_body(Bytes::from(body.to_string())));
-    *response.status_mut() = status;
+    let mut response = crate::server::json_response(status, &body.to_string());
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Some(challenge) = challenge {
         headers.insert(WWW_AUTHENTICATE, challenge);

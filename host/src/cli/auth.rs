@@ -6,9 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
 use clap::Subcommand;
-use wafer_host::auth::settings::AuthSettings;
 use wafer_host::auth::token::TokenEndpoint;
-use wafer_host::auth::{Gate, hash_api_key, hash_secret};
+use wafer_host::auth::{hash_api_key, hash_secret};
 use wafer_host::manifest::Manifest;
 
 /// What `wafer auth` can do.
@@ -96,16 +95,7 @@ pub(crate) fn run(command: AuthCommand) -> anyhow::Result<()> {
                     manifest.display()
                 );
             }
-            let gate = Gate::new(
-                &AuthSettings {
-                    schemes: Default::default(),
-                    token_endpoint: Some(settings.clone()),
-                },
-                &[],
-            )?;
-            let endpoint: &TokenEndpoint = gate
-                .token_endpoint()
-                .context("the token endpoint did not load")?;
+            let endpoint = TokenEndpoint::from_settings(settings)?;
             println!(
                 "{}",
                 endpoint

@@ -272,11 +272,7 @@ impl Server {
         request: Request<Incoming>,
     ) -> Response<Body> {
         let limits = *component.limits();
-        let declared_length = request
-            .headers()
-            .get(CONTENT_LENGTH)
-            .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
-        if declared_length.is_some_and(|length| length > limits.max_body_bytes) {
+        if content_length(request.headers()).is_some_and(|length| length > limits.max_body_bytes) {
             warn!(
                 component = component.name(),
                 limit = "max_body_bytes",
@@ -349,11 +345,9 @@ impl Server {
         };
         match answer {
             Ok(Ok(response)) => {
-                let declared_length = response
-                    .headers()
-                    .get(CONTENT_LENGTH)
-                    .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
-                if declared_length.is_some_and(|length| length > limits.max_response_bytes) {
+                if content_length(response.headers())
+                    .is_some_and(|length| length > limits.max_response_bytes)
+                {
                     task.abort();
                     warn!(component = %name, limit = "max_response_bytes", "response body too large");
                     return internal_error();
@@ -386,6 +380,13 @@ impl Server {
             }
         }
     }
+}
+
+/// The length a message declares in `Content-Length`, if any.
+fn content_length(headers: &http::HeaderMap) -> Option<u64> {
+    headers
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse().ok())
 }
 
 /// Whether the guest was stopped by its CPU deadline.
@@ -441,7 +442,8 @@ pub fn detail(status: StatusCode, message: &str) -> Response<Body> {
     )
 }
 
-fn json_response(status: StatusCode, body: &str) -> Response<Body> {
+/// A JSON response the host wrote, whole.
+pub(crate) fn json_response(status: StatusCode, body: &str) -> Response<Body> {
     let body = Bytes::from(body.to_owned());
     let length = body.len();
     let mut response = Response::new(full_body(body));
