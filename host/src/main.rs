@@ -70,12 +70,18 @@ struct ServeArgs {
 }
 
 fn main() {
+    // Log lines are written by a thread of their own, in batches when
+    // requests come fast: one line per request costs the request thread a
+    // formatted string, not a system call.
+    let (log_writer, log_guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::BufWriter::new(std::io::stderr()));
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(log_writer)
         .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
         .init();
     let result = match Cli::parse().command {
@@ -86,6 +92,8 @@ fn main() {
         Command::Openapi { target } => openapi(&target),
         Command::Auth(command) => cli::auth::run(command),
     };
+    // The log lines come out before the error, and none is lost to `exit`.
+    drop(log_guard);
     if let Err(error) = result {
         eprintln!("error: {error:#}");
         std::process::exit(1);

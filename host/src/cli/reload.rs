@@ -20,11 +20,23 @@ const WATCH_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Every component of the manifest loaded and checked.
 pub(crate) fn components(runtime: &Runtime, manifest: &Manifest) -> anyhow::Result<Vec<Component>> {
+    // One thread per component: reading, hashing and mapping (or compiling)
+    // them side by side is what keeps a start with many components short.
+    let loaded: Vec<_> = std::thread::scope(|scope| {
+        let loading: Vec<_> = manifest
+            .components
+            .iter()
+            .map(|spec| scope.spawn(|| Component::load(runtime, spec)))
+            .collect();
+        loading.into_iter().map(|thread| thread.join()).collect()
+    });
     manifest
         .components
         .iter()
-        .map(|spec| {
-            let component = Component::load(runtime, spec)?;
+        .zip(loaded)
+        .map(|(spec, component)| {
+            let component = component
+                .map_err(|_| anyhow::anyhow!("component {:?}: loading it panicked", spec.name))??;
             info!(component = spec.name, route = %spec.route, source = %spec.source.display(), "loaded");
             Ok(component)
         })

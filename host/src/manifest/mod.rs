@@ -13,6 +13,7 @@
 //! allowed_outbound_hosts = ["https://api.example.com"]  # default: none
 //! environment = { GREETING = "hi" }  # default: none
 //! limits = { cpu_ms = 1000 }      # see `limits`
+//! instance_reuse = 1             # requests one instance serves; >1 trades isolation for speed
 //!
 //! [docs]                         # optional; the values shown are the defaults
 //! title = "Wafer"
@@ -145,6 +146,9 @@ pub struct ComponentSpec {
     pub allowed_outbound_hosts: Vec<OutboundRule>,
     /// Environment variables its instances get (none by default).
     pub environment: Vec<(String, String)>,
+    /// How many requests, one after another, one instance may serve: 1 (the
+    /// default) is a fresh instance per request.
+    pub instance_reuse: u32,
 }
 
 #[derive(Deserialize)]
@@ -211,6 +215,7 @@ struct RawComponent {
     allowed_outbound_hosts: Vec<String>,
     #[serde(default)]
     environment: std::collections::BTreeMap<String, String>,
+    instance_reuse: Option<u32>,
 }
 
 impl Manifest {
@@ -319,6 +324,16 @@ impl Manifest {
                     .map_err(|message| field_error(field("allowed_outbound_hosts"), message))?,
                 environment: checked_environment(component.environment)
                     .map_err(|message| field_error(field("environment"), message))?,
+                instance_reuse: match component.instance_reuse {
+                    None => 1,
+                    Some(0) => {
+                        return Err(field_error(
+                            field("instance_reuse"),
+                            "must be at least 1 (1 is a fresh instance per request)".into(),
+                        ));
+                    }
+                    Some(n) => n,
+                },
             });
         }
         let docs =
@@ -370,6 +385,7 @@ impl Manifest {
                 limits: Limits::default(),
                 allowed_outbound_hosts: Vec::new(),
                 environment: Vec::new(),
+                instance_reuse: 1,
             }],
             docs: DocsSettings::default(),
             auth: AuthSettings::default(),

@@ -9,6 +9,7 @@ use wasmtime::component::InstancePre;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 
 use super::engine::Runtime;
+use super::instance::InstancePool;
 use super::outbound::OutboundPolicy;
 use super::state::RequestState;
 use crate::limits::Limits;
@@ -62,6 +63,7 @@ pub struct Component {
     limits: Limits,
     outbound: OutboundPolicy,
     environment: Vec<(String, String)>,
+    instances: InstancePool,
 }
 
 impl Component {
@@ -83,7 +85,8 @@ impl Component {
             path: path.clone(),
             reason,
         };
-        let component = wasmtime::component::Component::new(runtime.engine(), &bytes)
+        let component = runtime
+            .compile(&bytes)
             .map_err(|error| invalid(error.into()))?;
         let instance_pre = runtime
             .linker()
@@ -109,6 +112,9 @@ impl Component {
             limits: spec.limits,
             outbound: OutboundPolicy::new(&spec.name, &spec.allowed_outbound_hosts),
             environment: spec.environment.clone(),
+            // More idle instances than requests it may run at once would
+            // never be used.
+            instances: InstancePool::new(spec.instance_reuse, spec.limits.concurrency),
         })
     }
 
@@ -140,6 +146,11 @@ impl Component {
     /// The pre-instantiated component, to instantiate per request.
     pub fn pre(&self) -> &ProxyPre<RequestState> {
         &self.pre
+    }
+
+    /// Where its requests' instances come from.
+    pub fn instances(&self) -> &InstancePool {
+        &self.instances
     }
 
     /// The component's OpenAPI document, from its `wafer:app/metadata` export,

@@ -5,12 +5,13 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use wasmtime::component::Linker;
+use wasmtime::component::{Component, Linker};
 use wasmtime::{
-    Cache, CacheConfig, Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store,
+    Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store,
     UpdateDeadline,
 };
 
+use super::cache::ArtifactCache;
 use super::state::RequestState;
 
 /// Linear memory one instance may grow to, unless configured otherwise.
@@ -18,6 +19,12 @@ pub const DEFAULT_MAX_MEMORY: usize = 128 << 20;
 
 /// Instances that may exist at once (pooling allocator slots).
 pub const MAX_INSTANCES: u32 = 1000;
+
+/// Memory and table bytes a freed slot keeps mapped, reset in place.
+pub const KEEP_RESIDENT: usize = 10 << 20;
+
+/// Slots decommitted together.
+pub const DECOMMIT_BATCH: usize = 16;
 
 /// How often the epoch advances: the granularity of CPU deadlines.
 pub const EPOCH_TICK: Duration = Duration::from_millis(10);
@@ -54,6 +61,7 @@ pub fn default_cache_dir() -> Option<PathBuf> {
 pub struct Runtime {
     engine: Engine,
     linker: Linker<RequestState>,
+    cache: Option<ArtifactCache>,
 }
 
 impl Runtime {
@@ -66,6 +74,10 @@ impl Runtime {
         // CPU deadlines: a guest checks the epoch at loop heads and calls,
         // which costs far less than fuel.
         config.epoch_interruption(true);
+        // `perf record` can name guest functions (perf's /tmp/perf-<pid>.map).
+        if std::env::var_os("WAFER_PERF_MAP").is_some() {
+            config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+        }
 
         let mut pooling = PoolingAllocationConfig::new();
         pooling
@@ -74,19 +86,12 @@ impl Runtime {
             .total_memories(MAX_INSTANCES)
             .total_tables(MAX_INSTANCES)
             .total_stacks(MAX_INSTANCES)
-            .max_memory_size(options.max_memory);
+            .max_memory_size(options.max_memory)
+            .linear_memory_keep_resident(KEEP_RESIDENT)
+            .table_keep_resident(KEEP_RESIDENT)
+            .pagemap_scan(Enabled::Auto)
+            .decommit_batch_size(DECOMMIT_BATCH);
         config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
-
-        if let Some(dir) = &options.cache_dir {
-            let mut cache = CacheConfig::new();
-            cache.with_directory(dir);
-            let cache = Cache::new(cache)
-                .map_err(anyhow::Error::from)
-                .with_context(|| {
-                    format!("cannot use {} as the compilation cache", dir.display())
-                })?;
-            config.cache(Some(cache));
-        }
 
         let engine = Engine::new(&config)
             .map_err(anyhow::Error::from)
@@ -98,33 +103,33 @@ impl Runtime {
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
         start_epoch_ticker(&engine);
-        Ok(Runtime { engine, linker })
+        let cache = options
+            .cache_dir
+            .as_deref()
+            .map(ArtifactCache::new)
+            .transpose()?;
+        Ok(Runtime {
+            engine,
+            linker,
+            cache,
+        })
     }
 
     /// A store for one instance: `state`'s memory limit, and a trap once the
     /// guest has executed for `cpu` (counted in epoch ticks).
-    ///
-    /// The deadline is one tick ahead at all times. Its callback runs only
-    /// while wasm executes, so it counts the ticks the guest spent running
-    /// (time it waits in host calls, such as a sleep, does not count), and it
-    /// yields to the executor so a busy guest cannot hog a thread.
     pub fn store(&self, state: RequestState, cpu: Duration) -> Store<RequestState> {
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limits);
-        let budget = u64::try_from(cpu.as_millis().div_ceil(EPOCH_TICK.as_millis()))
-            .unwrap_or(u64::MAX)
-            .max(1);
-        let mut ticks = 0u64;
-        store.set_epoch_deadline(1);
-        store.epoch_deadline_callback(move |_| {
-            ticks += 1;
-            Ok(if ticks > budget {
-                UpdateDeadline::Interrupt
-            } else {
-                UpdateDeadline::Yield(1)
-            })
-        });
+        arm_cpu_budget(&mut store, cpu);
         store
+    }
+
+    /// Compiles a component, or takes it from the cache of compiled code.
+    pub fn compile(&self, wasm: &[u8]) -> wasmtime::Result<Component> {
+        match &self.cache {
+            Some(cache) => cache.component(&self.engine, wasm),
+            None => Component::new(&self.engine, wasm),
+        }
     }
 
     /// The engine.
@@ -136,6 +141,29 @@ impl Runtime {
     pub fn linker(&self) -> &Linker<RequestState> {
         &self.linker
     }
+}
+
+/// Gives the store's guest `cpu` of execution from now on: a trap once it is
+/// spent.
+///
+/// The deadline is one tick ahead at all times. Its callback runs only while
+/// wasm executes, so it counts the ticks the guest spent running (time it
+/// waits in host calls, such as a sleep, does not count), and it yields to the
+/// executor so a busy guest cannot hog a thread.
+pub fn arm_cpu_budget(store: &mut Store<RequestState>, cpu: Duration) {
+    let budget = u64::try_from(cpu.as_millis().div_ceil(EPOCH_TICK.as_millis()))
+        .unwrap_or(u64::MAX)
+        .max(1);
+    let mut ticks = 0u64;
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(move |_| {
+        ticks += 1;
+        Ok(if ticks > budget {
+            UpdateDeadline::Interrupt
+        } else {
+            UpdateDeadline::Yield(1)
+        })
+    });
 }
 
 /// Advances the engine's epoch every [`EPOCH_TICK`] for as long as the engine

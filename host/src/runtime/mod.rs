@@ -2,17 +2,21 @@
 //! per-request store state.
 //!
 //! The layering follows wasmtime's own `wasi-http` crate: [`engine`] configures
-//! wasmtime once per process, [`component`] turns a `.wasm` file into a
-//! pre-instantiated [`Component`], and [`state`] is what each request's store
+//! wasmtime once per process, [`cache`] keeps compiled components on disk, [`component`] turns a `.wasm` file into a
+//! pre-instantiated [`Component`], [`instance`] gives each request a fresh
+//! instance (or, where the manifest allows, a reused one), and [`state`] is what each request's store
 //! holds: its WASI context, with no ambient authority.
 
+pub mod cache;
 pub mod component;
 pub mod engine;
+pub mod instance;
 mod metadata;
 pub mod outbound;
 pub mod state;
 
 pub use component::{Component, LoadError};
 pub use engine::{EngineOptions, Runtime};
+pub use instance::{Instance, InstancePool};
 pub use outbound::{OutboundPolicy, OutboundRule};
 pub use state::RequestState;

@@ -29,7 +29,7 @@ use crate::auth::{Gate, Verdict};
 use crate::docs::Docs;
 use crate::limits::ServerLimits;
 use crate::routes::RouteTable;
-use crate::runtime::{Component, RequestState, Runtime};
+use crate::runtime::{Component, Instance, RequestState, Runtime};
 use request_id::{REQUEST_ID, RequestIds};
 
 mod capped;
@@ -263,7 +263,8 @@ impl Server {
         response
     }
 
-    /// Runs the request in a fresh instance of `component`.
+    /// Runs the request in an instance of `component`: a fresh one, unless
+    /// the manifest lets its instances be reused.
     async fn call(
         &self,
         deployment: &Deployment,
@@ -296,23 +297,27 @@ impl Server {
                 .insert(RETRY_AFTER, HeaderValue::from_static("1"));
             return response;
         };
-        let mut store = self.runtime.store(
-            RequestState::with_env(
-                &deployment.guest_env[index],
-                limits.memory_bytes,
-                component.outbound().clone(),
-            ),
-            Duration::from_millis(limits.cpu_ms),
-        );
+        let cpu = Duration::from_millis(limits.cpu_ms);
+        let mut instance = component.instances().take(cpu, || {
+            Instance::fresh(
+                &self.runtime,
+                RequestState::with_env(
+                    &deployment.guest_env[index],
+                    limits.memory_bytes,
+                    component.outbound().clone(),
+                ),
+                cpu,
+            )
+        });
         let (sender, receiver) = tokio::sync::oneshot::channel();
-        let prepared = store
-            .data_mut()
+        let prepared = instance
+            .state()
             .http()
             .new_incoming_request(Scheme::Http, request)
             .and_then(|incoming| {
                 Ok((
                     incoming,
-                    store.data_mut().http().new_response_outparam(sender)?,
+                    instance.state().http().new_response_outparam(sender)?,
                 ))
             });
         let (incoming, response_out) = match prepared {
@@ -324,16 +329,15 @@ impl Server {
         };
 
         let pre = component.pre().clone();
+        let instances = component.instances().clone();
         // The guest runs in its own task: it may go on writing the body after
         // the response head has been handed back here.
         let task = tokio::spawn(async move {
             // Held until the guest is done, body included.
             let _permits = (component_permit, host_permit);
-            let proxy = pre.instantiate_async(&mut store).await?;
-            proxy
-                .wasi_http_incoming_handler()
-                .call_handle(&mut store, incoming, response_out)
-                .await
+            instance.handle(&pre, incoming, response_out).await?;
+            instances.give_back(instance);
+            Ok(())
         });
 
         let name = component.name().to_owned();

@@ -51,6 +51,14 @@ fn recurse() -> String {
     deeper(0).to_string()
 }
 
+/// How many requests this instance has served, itself included: always 1
+/// with a fresh instance per request; counts up where instances are reused.
+#[get("/faulty/count")]
+fn count() -> String {
+    static SERVED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    (SERVED.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1).to_string()
+}
+
 /// Sleeps before answering: only the wall-clock timeout stops it.
 #[get("/faulty/sleep/{ms}")]
 fn sleep(ms: wafer::Path<u64>) -> &'static str {
@@ -166,7 +174,9 @@ pub fn app() -> App {
     App::new()
         .title("Faulty")
         .routes(wafer::routes![ok, panic, trap, spin, alloc, recurse])
-        .routes(wafer::routes![sleep, big, print, file, socket, env, fetch])
+        .routes(wafer::routes![
+            sleep, big, print, file, socket, env, fetch, count
+        ])
 }
 
 wafer::export!(app());
