@@ -111,11 +111,6 @@ impl InstancePool {
         }
     }
 
-    /// Idle instances right now.
-    pub fn idle(&self) -> usize {
-        self.lock().len()
-    }
-
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Instance>> {
         // The vector is valid even if a holder panicked.
         self.idle
