@@ -134,8 +134,16 @@ def main():
 def build(debug):
     """Builds the host, the native server and the components; finds wasmtime
     and a Python with FastAPI. Returns the paths."""
-    profile = [] if debug else ["--release"]
-    run(["cargo", "build", *profile, "-p", "wafer-host", "-p", "wafer-bench-native"])
+    # Cargo resolves features for the packages a command selects: a debug
+    # build of `-p wafer-host` alone would rebuild every dependency (minutes,
+    # and gigabytes of target/) instead of reusing what the test command,
+    # `cargo test --workspace`, built. Debug mode (CI) therefore selects the
+    # whole workspace with its tests, as that command does; so does the
+    # micro-benchmark's build below.
+    if debug:
+        run(["cargo", "build", "--workspace", "--bins", "--tests"])
+    else:
+        run(["cargo", "build", "--release", "-p", "wafer-host", "-p", "wafer-bench-native"])
     run(["cargo", "build", "--target", "wasm32-wasip2", "--release",
          "-p", "hello", "-p", "items", "-p", "auth"])
     binaries = os.path.join(TARGET, "debug" if debug else "release")
@@ -462,9 +470,10 @@ def idle_memory(tools):
 
 def instantiation(quick, debug):
     """The criterion micro-benchmark of host/benches/instantiate.rs."""
-    profile = ["--profile", "dev"] if debug else []
+    # In debug mode, `--workspace` reuses the test build (see `build`).
+    selection = ["--profile", "dev", "--workspace"] if debug else ["-p", "wafer-host"]
     timing = ["--warm-up-time", "0.2", "--measurement-time", "0.5"] if quick else []
-    run(["cargo", "bench", *profile, "-p", "wafer-host", "--bench", "instantiate", "--",
+    run(["cargo", "bench", *selection, "--bench", "instantiate", "--",
          "--noplot", *timing])
     results = {}
     criterion = os.path.join(TARGET, "criterion")
