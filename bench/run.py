@@ -6,18 +6,20 @@ Runs, one after another on this machine, with the same load (wrk, 2 threads,
 
 - the Wafer host serving the examples, a fresh instance per request and with
   instance reuse (`instance_reuse` in the manifest);
-- the same components under `wasmtime serve -Scli`, default and with
-  `--max-instance-reuse-count`;
+- the same components under `wasmtime serve -Scli`: default, with its pooling
+  allocator tuned as Wafer's, and with `--max-instance-reuse-count`;
 - a native axum server with the same routes and checks (bench/native);
 - the FastAPI twin of the items example under uvicorn with 2 workers;
 
 for GET /hello, GET /items/{id}?q=, POST /items (201) and POST /items with an
-invalid body (422), and prints requests/s, p50/p99 latency and peak memory,
-the ratios the performance targets are stated in, cold start (empty and warm
-compiled-artifact cache, 1 and 20 components), the instantiation
-micro-benchmark (host/benches/instantiate.rs) and the host's idle memory.
+invalid body (422) -- plus, for the WebAssembly systems, a raw `wasi:http`
+component without the SDK (tests/components/plain) -- and prints requests/s,
+p50/p99 latency and peak memory, the ratios the performance targets are
+stated in, cold start (empty and warm compiled-artifact cache, 1 and 20
+components), the instantiation micro-benchmark (host/benches/instantiate.rs)
+and the host's idle memory.
 
-    python3 bench/run.py                  # the full run, about 8 minutes
+    python3 bench/run.py                  # the full run, about 15 minutes
     python3 bench/run.py --update-docs    # ... and write BENCHMARKS.md's tables and chart
     python3 bench/run.py --quick --debug  # CI: a second per case, debug builds
 
@@ -29,25 +31,22 @@ answers wrongly.
 import argparse
 import json
 import os
-import platform
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import chart  # noqa: E402
+from measure import (  # noqa: E402
+    free_port, measure, raw_get, request, resident_memory, spawn, stop, wait_ready,
+)
+from paths import OUT, ROOT, TARGET, WASM  # noqa: E402
+from report import ratios, render, update_docs, machine  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TARGET = os.path.join(ROOT, "target")
-OUT = os.path.join(TARGET, "bench")
-WASM = os.path.join(TARGET, "wasm32-wasip2", "release")
 # Pinned so that a run next year measures the same FastAPI.
 PYTHON_PACKAGES = ["fastapi==0.165.0", "uvicorn[standard]==0.54.0"]
 # The same features the compatibility test installs wasmtime-cli with
@@ -58,18 +57,42 @@ WASMTIME_FEATURES = (
 )
 ITEM = '{"name": "hammer", "price": 9.5, "tags": ["tools"]}'
 INVALID_ITEM = '{"name": "", "price": -1}'
-# (case, method, path, body, expected status, what the JSON answer must satisfy)
+
+
+def json_answer(predicate):
+    """An answer check: the body is JSON and satisfies `predicate`."""
+    def check(text):
+        try:
+            return bool(predicate(json.loads(text)))
+        except (ValueError, AttributeError):
+            return False
+    return check
+
+
+# (case, method, path, body, expected status, what the answer's body must satisfy)
 CASES = [
-    ("GET /hello", "GET", "/hello", None, 200, lambda j: j == {"message": "hello"}),
+    ("GET /hello", "GET", "/hello", None, 200, json_answer(lambda j: j == {"message": "hello"})),
     ("GET /items/{id}?q=", "GET", "/items/42?q=hammer", None, 200,
-     lambda j: j.get("id") == 42 and j.get("q") == "hammer"),
+     json_answer(lambda j: j.get("id") == 42 and j.get("q") == "hammer")),
     ("POST /items", "POST", "/items", ITEM, 201,
-     lambda j: j.get("name") == "hammer" and j.get("price") == 9.5),
+     json_answer(lambda j: j.get("name") == "hammer" and j.get("price") == 9.5)),
     ("POST /items (422)", "POST", "/items", INVALID_ITEM, 422,
-     lambda j: isinstance(j.get("detail"), list) and len(j["detail"]) > 0),
+     json_answer(lambda j: isinstance(j.get("detail"), list) and len(j["detail"]) > 0)),
 ]
+# The issue's reference figures were taken on a minimal raw `wasi:http`
+# component: tests/components/plain, which answers `plain` and does nothing
+# else, run by the WebAssembly systems only. Beside the hello case it shows
+# how much of a request is the guest SDK's and how much the host's.
+RAW_CASE = ("GET /plain (raw wasi:http)", "GET", "/plain", None, 200, lambda text: text == "plain")
+# The component each case is served by.
+COMPONENT = {"GET /hello": "hello", RAW_CASE[0]: "plain"}
 # How many requests one instance serves in the reuse modes.
 REUSE = 10_000
+# `wasmtime serve` with its pooling allocator set as Wafer's engine sets it
+# (host/src/runtime/engine.rs): the tuning the issue's reference figures list.
+WASMTIME_TUNED_POOLING = ("pooling-allocator=y,pooling-memory-keep-resident=10485760,"
+                          "pooling-table-keep-resident=10485760,pooling-pagemap-scan=auto,"
+                          "pooling-decommit-batch-size=16")
 
 
 def main():
@@ -95,6 +118,7 @@ def main():
         "command": " ".join(["python3", "bench/run.py"] + sys.argv[1:]),
         "load": f"wrk -t2 -c64 -d{seconds:g}s --latency, after {warmup:g} s of warm-up",
         "load_cases": [],
+        "raw_cases": [],
     }
     for system in systems(tools):
         if args.only and args.only not in system["name"]:
@@ -105,13 +129,18 @@ def main():
             print(f"{row['system']:<28} {row['case']:<22} {row['rps']:>9,.0f} req/s"
                   f"  p50 {row['p50_ms']:.2f} ms  p99 {row['p99_ms']:.2f} ms"
                   f"  peak {row['peak_mib']:.1f} MiB", flush=True)
+        if system.get("wasm"):
+            row = measure(system, RAW_CASE, seconds, warmup)
+            results["raw_cases"].append(row)
+            print(f"{row['system']:<28} {row['case']:<22} {row['rps']:>9,.0f} req/s"
+                  f"  p50 {row['p50_ms']:.2f} ms  p99 {row['p99_ms']:.2f} ms", flush=True)
     if not args.only:
         # A debug host compiles slowly: CI's quick run starts 3, not 20.
         counts = (1, 3) if args.quick else (1, 20)
         results["cold_start"] = cold_start(tools, counts, repeat=1 if args.quick else 5)
         results["idle"] = idle_memory(tools)
         results["instantiation"] = instantiation(quick=args.quick, debug=args.debug)
-    results["ratios"] = ratios(results["load_cases"])
+    results["ratios"] = ratios(results["load_cases"] + results["raw_cases"], RAW_CASE[0])
 
     report = render(results)
     print()
@@ -145,7 +174,7 @@ def build(debug):
     else:
         run(["cargo", "build", "--release", "-p", "wafer-host", "-p", "wafer-bench-native"])
     run(["cargo", "build", "--target", "wasm32-wasip2", "--release",
-         "-p", "hello", "-p", "items", "-p", "auth"])
+         "-p", "hello", "-p", "items", "-p", "auth", "-p", "plain"])
     binaries = os.path.join(TARGET, "debug" if debug else "release")
     return {
         "wafer": os.path.join(binaries, "wafer"),
@@ -193,18 +222,23 @@ def systems(tools):
     """How to start each system; each start returns (process, base URL)."""
     def wafer(reuse):
         def start(case):
-            manifest = wafer_manifest(reuse)
+            if case == RAW_CASE[0]:
+                manifest = wafer_manifest(reuse, [("plain", os.path.join(WASM, "plain.wasm"),
+                                                   "/plain/...")])
+            else:
+                manifest = wafer_manifest(reuse)
             # Default settings, one log line per request included.
             return spawn([tools["wafer"], "serve", manifest, "--listen", f"127.0.0.1:{free_port()}",
                           "--cache-dir", os.path.join(OUT, "cache")],
                          ready=r"listening on (http://\S+)")
         return start
 
-    def wasmtime(reuse):
+    def wasmtime(reuse=False, tuned=False):
         def start(case):
-            component = "hello" if case == "GET /hello" else "items"
+            component = COMPONENT.get(case, "items")
             port = free_port()
             extra = ["--max-instance-reuse-count", str(REUSE)] if reuse else []
+            extra += ["-O", WASMTIME_TUNED_POOLING] if tuned else []
             process = spawn([tools["wasmtime"], "serve", "-Scli", *extra,
                              "--addr", f"127.0.0.1:{port}",
                              os.path.join(WASM, f"{component}.wasm")])
@@ -226,25 +260,24 @@ def systems(tools):
         return process, f"http://127.0.0.1:{port}"
 
     return [
-        {"name": "wafer (fresh instance)", "start": wafer(reuse=False)},
-        {"name": "wafer (instance reuse)", "start": wafer(reuse=True)},
-        {"name": "wasmtime serve (default)", "start": wasmtime(reuse=False)},
-        {"name": "wasmtime serve (reuse)", "start": wasmtime(reuse=True)},
+        {"name": "wafer (fresh instance)", "start": wafer(reuse=False), "wasm": True},
+        {"name": "wafer (instance reuse)", "start": wafer(reuse=True), "wasm": True},
+        {"name": "wasmtime serve (default)", "start": wasmtime(), "wasm": True},
+        {"name": "wasmtime serve (tuned pooling)", "start": wasmtime(tuned=True), "wasm": True},
+        {"name": "wasmtime serve (reuse)", "start": wasmtime(reuse=True), "wasm": True},
         {"name": "native axum", "start": native},
         {"name": "FastAPI (uvicorn, 2 workers)", "start": fastapi},
     ]
 
 
-def wafer_manifest(reuse, copies=None, folder=None):
-    """A manifest for hello and items (or `copies`: a list of (name, wasm,
-    route)), with instance reuse or not."""
+def wafer_manifest(reuse, components=None, folder=None, docs=True):
+    """A manifest for hello and items (or `components`: a list of (name, wasm,
+    route)), with instance reuse or not, with the merged docs or not."""
     folder = folder or OUT
-    components = copies or [("hello", os.path.join(WASM, "hello.wasm"), "/hello/..."),
-                            ("items", os.path.join(WASM, "items.wasm"), "/items/...")]
+    components = components or [("hello", os.path.join(WASM, "hello.wasm"), "/hello/..."),
+                                ("items", os.path.join(WASM, "items.wasm"), "/items/...")]
     lines = []
-    if copies:
-        # Copies document the same paths, which one merged document refuses;
-        # each component's own document is still read, for the security gate.
+    if not docs:
         lines += ["[docs]", "openapi = false", "swagger_ui = false", "redoc = false", ""]
     for name, source, route in components:
         lines += ["[[component]]", f'name = "{name}"', f'route = "{route}"',
@@ -256,114 +289,6 @@ def wafer_manifest(reuse, copies=None, folder=None):
     with open(path, "w") as f:
         f.write("\n".join(lines))
     return path
-
-
-# --- measuring ----------------------------------------------------------------
-
-
-def measure(system, case, seconds, warmup):
-    name, method, path, body, status, answer = case
-    process, base = system["start"](name)
-    try:
-        wait_ready(base, process)
-        check(base, method, path, body, status, answer, system["name"])
-        script = wrk_script(method, body)
-        wrk(base + path, script, warmup)
-        output = wrk(base + path, script, seconds)
-        peak = peak_memory(process.pid)
-    finally:
-        stop(process)
-    stats = parse_wrk(output)
-    expected_non_2xx = status >= 300
-    if (stats["non_2xx"] > 0) != expected_non_2xx or stats["errors"]:
-        sys.exit(f"{system['name']}, {name}: wrong answers under load:\n{output}")
-    return {"system": system["name"], "case": name, "rps": stats["rps"],
-            "p50_ms": stats["p50_ms"], "p99_ms": stats["p99_ms"], "peak_mib": peak}
-
-
-def check(base, method, path, body, status, answer, system):
-    """One request before the load: the system must answer it correctly,
-    status and body."""
-    got, text = request(base + path, method, body)
-    try:
-        correct = got == status and answer(json.loads(text))
-    except (ValueError, AttributeError):
-        correct = False
-    if not correct:
-        sys.exit(f"{system}: {method} {path} answered {got} {text[:300]!r}; expected {status}")
-
-
-def request(url, method="GET", body=None):
-    data = body.encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method,
-                                 headers={"Content-Type": "application/json"} if data else {})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as response:
-            return response.status, response.read().decode(errors="replace")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(errors="replace")
-
-
-def wrk_script(method, body):
-    if method == "GET":
-        return None
-    path = os.path.join(OUT, f"post-{abs(hash(body))}.lua")
-    with open(path, "w") as f:
-        f.write(f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n'
-                'wrk.headers["Content-Type"] = "application/json"\n')
-    return path
-
-
-def wrk(url, script, seconds):
-    command = ["wrk", "-t2", "-c64", f"-d{seconds:g}s", "--latency", "--timeout", "5s"]
-    if script:
-        command += ["-s", script]
-    return subprocess.run(command + [url], check=True, capture_output=True, text=True).stdout
-
-
-def parse_wrk(output):
-    def latency(percent):
-        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
-        value, unit = float(match.group(1)), match.group(2)
-        return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    errors = re.search(r"Socket errors: (.*)", output)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50_ms": latency(50),
-        "p99_ms": latency(99),
-        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
-        # Connections still open when wrk stops count as timeouts; only
-        # refused, failed reads and writes are errors.
-        "errors": errors and re.search(r"(connect|read|write) [1-9]", errors.group(1)),
-    }
-
-
-def peak_memory(pid):
-    """Peak resident memory (VmHWM) of the process and its children, MiB."""
-    total = 0
-    for p in [pid] + children(pid):
-        try:
-            status = open(f"/proc/{p}/status").read()
-        except OSError:
-            continue
-        total += int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
-    return total / 1024
-
-
-def resident_memory(pid):
-    status = open(f"/proc/{pid}/status").read()
-    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
-
-
-def children(pid):
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            direct = [int(c) for c in f.read().split()]
-    except OSError:
-        return []
-    return direct + [g for c in direct for g in children(c)]
 
 
 # --- cold start, idle memory, instantiation ----------------------------------
@@ -388,7 +313,9 @@ def cold_start(tools, counts, repeat):
                 f.write(wasm + custom_section("wafer-bench-copy", str(i).encode()))
             route = "/hello/..." if i == 0 else f"/c{i:02}/..."
             copies.append((f"c{i:02}-{example}", source, route))
-        manifest = wafer_manifest(False, copies, folder)
+        # Copies document the same paths, which one merged document refuses;
+        # each component's own document is still read, for the security gate.
+        manifest = wafer_manifest(False, copies, folder, docs=False)
         cache = os.path.join(folder, "cache")
         empty, warm = [], []
         for _ in range(repeat):
@@ -438,17 +365,6 @@ def time_to_first_200(wafer, manifest, cache):
         stop(process)
 
 
-def raw_get(port, path):
-    """The status of GET `path`, or None if nothing listens yet."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
-            s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
-            head = s.recv(64).decode(errors="replace")
-            return int(head.split(" ")[1]) if head.startswith("HTTP/1.1 ") else None
-    except OSError:
-        return None
-
-
 def idle_memory(tools):
     """Resident memory of a host serving the examples (hello, items, auth),
     once started and answered one request each, then idle for a second."""
@@ -487,148 +403,6 @@ def instantiation(quick, debug):
     for name, us in results.items():
         print(f"instantiation micro-benchmark: {name}: {us:.1f} µs", flush=True)
     return results
-
-
-# --- report -----------------------------------------------------------------
-
-
-def ratios(rows):
-    def rps(system, case):
-        for row in rows:
-            if row["system"].startswith(system) and row["case"] == case:
-                return row["rps"]
-        return None
-
-    wanted = [
-        ("fresh GET /hello vs wasmtime serve (default)", "wafer (fresh", "wasmtime serve (default",
-         "GET /hello", 3),
-        ("fresh POST /items vs FastAPI", "wafer (fresh", "FastAPI", "POST /items", 4),
-        ("reuse GET /hello vs native axum", "wafer (instance reuse", "native", "GET /hello", 0.6),
-        ("reuse POST /items vs FastAPI", "wafer (instance reuse", "FastAPI", "POST /items", 10),
-        ("reuse GET /hello vs wasmtime serve (reuse)", "wafer (instance reuse",
-         "wasmtime serve (reuse", "GET /hello", None),
-        ("fresh GET /hello vs native axum", "wafer (fresh", "native", "GET /hello", None),
-    ]
-    out = []
-    for label, ours, theirs, case, target in wanted:
-        a, b = rps(ours, case), rps(theirs, case)
-        if a and b:
-            out.append({"ratio": label, "value": a / b, "target": target})
-    return out
-
-
-def render(results):
-    lines = [f"Machine: {results['machine']}", f"Load: {results['load']}", ""]
-    lines += ["| System | Case | Requests/s | p50 | p99 | Peak memory |",
-              "|---|---|---:|---:|---:|---:|"]
-    for row in results["load_cases"]:
-        lines.append(f"| {row['system']} | `{row['case']}` | {row['rps']:,.0f} | "
-                     f"{row['p50_ms']:.2f} ms | {row['p99_ms']:.2f} ms | {row['peak_mib']:.1f} MiB |")
-    lines += ["", "| Ratio | Measured | Target |", "|---|---:|---:|"]
-    for ratio in results["ratios"]:
-        target = f"≥ {ratio['target']:g}×" if ratio["target"] else "-"
-        met = "" if not ratio["target"] else (" ✓" if ratio["value"] >= ratio["target"] else " ✗")
-        lines.append(f"| {ratio['ratio']} | {ratio['value']:.2f}× | {target}{met} |")
-    wafer_p99 = [row["p99_ms"] for row in results["load_cases"] if row["system"].startswith("wafer")]
-    if wafer_p99:
-        lines += ["", f"Highest Wafer p99 at 64 connections: {max(wafer_p99):.2f} ms (target < 5 ms)"]
-    if "cold_start" in results:
-        lines += ["", "| Cold start (process start → first 200) | Empty cache | Warm cache |",
-                  "|---|---:|---:|"]
-        for row in results["cold_start"]:
-            lines.append(f"| {row['components']} component(s) | {row['empty_cache_ms']:.1f} ms | "
-                         f"{row['warm_cache_ms']:.1f} ms |")
-    if "instantiation" in results:
-        lines += ["", "| Instantiation micro-benchmark (criterion, median) | Time |", "|---|---:|"]
-        for name, us in results["instantiation"].items():
-            lines.append(f"| `{name}` | {us:.1f} µs |")
-    if "idle" in results:
-        lines += ["", f"Idle resident memory of the host with the examples loaded: "
-                      f"{results['idle']['rss_mib']:.1f} MiB (target < 40 MB)"]
-    return "\n".join(lines) + "\n"
-
-
-def update_docs(report, svg):
-    path = os.path.join(ROOT, "BENCHMARKS.md")
-    text = open(path).read()
-    begin, end = "<!-- results: begin -->", "<!-- results: end -->"
-    if begin not in text or end not in text:
-        sys.exit(f"{path}: no {begin} ... {end} markers to write the results between")
-    before, rest = text.split(begin, 1)
-    _, after = rest.split(end, 1)
-    with open(path, "w") as f:
-        f.write(before + begin + "\n" + report + end + after)
-    with open(os.path.join(ROOT, "docs", "images", "benchmarks.svg"), "w") as f:
-        f.write(svg)
-    print(f"updated {path} and docs/images/benchmarks.svg")
-
-
-def machine():
-    cpu = "unknown CPU"
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, "
-            f"Linux {platform.release()}, {time.strftime('%Y-%m-%d')}")
-
-
-# --- processes --------------------------------------------------------------
-
-
-def spawn(command, env=None, cwd=None, ready=None):
-    """Starts a server, its standard error in target/bench/logs/; with
-    `ready`, waits for its stdout line and returns (process, URL)."""
-    logs = os.path.join(OUT, "logs")
-    os.makedirs(logs, exist_ok=True)
-    log = open(os.path.join(logs, os.path.basename(command[0]) + ".log"), "w")
-    process = subprocess.Popen(command, stdout=subprocess.PIPE if ready else subprocess.DEVNULL,
-                               stderr=log, env={**os.environ, **(env or {})}, cwd=cwd, text=True,
-                               start_new_session=True)
-    process.log = log.name
-    if ready is None:
-        return process
-    line = process.stdout.readline()
-    match = re.search(ready, line)
-    if not match:
-        stop(process)
-        sys.exit(f"{command[0]} did not start: {line}{open(log.name).read()}")
-    return process, match.group(1)
-
-
-def wait_ready(base, process, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"server exited: {open(process.log).read()}")
-        try:
-            urllib.request.urlopen(base + "/", timeout=1).read()
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.05)
-    sys.exit(f"nothing answers at {base} after {timeout} s")
-
-
-def stop(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def need_tool(name, install):

@@ -3,7 +3,7 @@
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
 
 use super::client::{Reply, request};
@@ -42,6 +42,7 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| format!("cannot start {command:?}: {e}"))?;
+        kill_at_exit(child.id());
         let log = Arc::new(Mutex::new(String::new()));
         let (found, url) = mpsc::channel();
         let stdout = child.stdout.take().expect("piped stdout");
@@ -72,6 +73,7 @@ impl Server {
             Err(_) => {
                 let _ = child.kill();
                 let _ = child.wait();
+                forget_at_exit(child.id());
                 let log = log.lock().expect("log lock").clone();
                 Err(log)
             }
@@ -150,6 +152,43 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        forget_at_exit(self.child.id());
+    }
+}
+
+/// Servers not stopped yet, by process id. A server held in a `static` (the
+/// shared examples server) is never dropped, so the test binary kills what is
+/// left here when it exits rather than leave servers running after the run.
+static RUNNING: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+fn kill_at_exit(pid: u32) {
+    static REGISTER: Once = Once::new();
+    REGISTER.call_once(|| {
+        // SAFETY: `kill_running` is a plain function that only reads a static.
+        unsafe { libc::atexit(kill_running) };
+    });
+    running().push(pid);
+}
+
+/// Called once the child is reaped, after which its id may be reused.
+fn forget_at_exit(pid: u32) {
+    running().retain(|&running| running != pid);
+}
+
+fn running() -> std::sync::MutexGuard<'static, Vec<u32>> {
+    // The list stays valid even if a holder panicked.
+    RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+extern "C" fn kill_running() {
+    for &pid in running().iter() {
+        if let Ok(pid) = i32::try_from(pid) {
+            // SAFETY: sends a signal to a child this binary started and has
+            // not reaped, so the id cannot belong to another process.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
     }
 }
 
