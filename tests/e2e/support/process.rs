@@ -71,9 +71,7 @@ impl Server {
         match url.recv_timeout(STARTUP) {
             Ok(url) => Ok(Server { child, url, log }),
             Err(_) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                forget_at_exit(child.id());
+                stop(&mut child);
                 let log = log.lock().expect("log lock").clone();
                 Err(log)
             }
@@ -150,10 +148,16 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        forget_at_exit(self.child.id());
+        stop(&mut self.child);
     }
+}
+
+/// Kills and reaps `child`; its id may be reused from then on, so it leaves
+/// the list of servers to kill at exit.
+fn stop(child: &mut Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+    forget_at_exit(child.id());
 }
 
 /// Servers not stopped yet, by process id. A server held in a `static` (the
@@ -170,7 +174,6 @@ fn kill_at_exit(pid: u32) {
     running().push(pid);
 }
 
-/// Called once the child is reaped, after which its id may be reused.
 fn forget_at_exit(pid: u32) {
     running().retain(|&running| running != pid);
 }
