@@ -94,10 +94,15 @@ fn read_request(request: &IncomingRequest, limit: usize) -> Result<Request, Resp
     if declared_length.is_some_and(|length| length > limit as u64) {
         return Err(HttpError::from_status(StatusCode::PAYLOAD_TOO_LARGE).into_response());
     }
-    let body = read_body(request, limit)?;
+    let method = method(request.method());
+    let body = if may_have_body(&method, declared_length, &headers) {
+        read_body(request, limit)?
+    } else {
+        Vec::new()
+    };
 
     let mut builder = http::Request::builder()
-        .method(method(request.method()))
+        .method(method)
         .uri(request.path_with_query().unwrap_or_else(|| "/".to_owned()));
     for (name, value) in headers {
         builder = builder.header(name, value);
@@ -105,6 +110,31 @@ fn read_request(request: &IncomingRequest, limit: usize) -> Result<Request, Resp
     builder.body(body).map_err(|error| {
         HttpError::bad_request(format!("Invalid request: {error}")).into_response()
     })
+}
+
+/// Whether the request may have a body: reading one costs six calls into the
+/// host, and most requests have none.
+///
+/// A declared length says. Without one, HTTP/1.1 has a body only with
+/// `Transfer-Encoding`, while HTTP/2 and HTTP/3 may send one unannounced: it is
+/// read for every method but those whose content has no defined meaning
+/// (RFC 9110, section 9.3), which do not carry one in practice.
+fn may_have_body(
+    method: &http::Method,
+    declared_length: Option<u64>,
+    headers: &[(String, Vec<u8>)],
+) -> bool {
+    if let Some(length) = declared_length {
+        return length > 0;
+    }
+    let chunked = headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("transfer-encoding"));
+    chunked
+        || !matches!(
+            *method,
+            http::Method::GET | http::Method::HEAD | http::Method::OPTIONS | http::Method::TRACE
+        )
 }
 
 fn read_body(request: &IncomingRequest, limit: usize) -> Result<Vec<u8>, Response> {
@@ -165,7 +195,10 @@ fn send(response_out: ResponseOutparam, response: Response) {
         fields
     });
     let outgoing = OutgoingResponse::new(fields);
-    let _ = outgoing.set_status_code(status.as_u16());
+    // A new response is a 200 already; every call into the host counts.
+    if status != StatusCode::OK {
+        let _ = outgoing.set_status_code(status.as_u16());
+    }
     let Ok(outgoing_body) = outgoing.body() else {
         ResponseOutparam::set(response_out, Ok(outgoing));
         return;

@@ -50,6 +50,36 @@ fn items_reads_and_creates() {
 }
 
 #[test]
+fn bodies_are_read_however_they_are_framed() {
+    // The SDK skips reading a body only where HTTP says there is none.
+    let chunked = crate::support::client::raw(
+        &examples().url,
+        "POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n\
+         e\r\n{\"name\": \"saw\"\r\n\
+         e\r\n, \"price\": 14}\r\n\
+         0\r\n\r\n",
+    );
+    assert!(chunked.starts_with("HTTP/1.1 201"), "{chunked}");
+    assert!(
+        chunked.ends_with(r#"{"name":"saw","price":14.0,"tags":[]}"#),
+        "{chunked}"
+    );
+    // A body without one declared, on a POST, is a missing body.
+    let answer = crate::support::client::raw(
+        &examples().url,
+        "POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\r\n",
+    );
+    assert!(answer.starts_with("HTTP/1.1 422"), "{answer}");
+    // A GET's body is read too when it has one, and means nothing here.
+    let answer = crate::support::client::raw(
+        &examples().url,
+        "GET /items/5?q=x HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nnull",
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.ends_with(r#"{"id":5,"q":"x"}"#), "{answer}");
+}
+
+#[test]
 fn invalid_path_and_query_values_are_422() {
     let reply = examples().get("/items/abc");
     assert_eq!(reply.status, 422);

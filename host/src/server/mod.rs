@@ -330,17 +330,25 @@ impl Server {
 
         let pre = component.pre().clone();
         let instances = component.instances().clone();
+        let name = component.name().to_owned();
+        // How the guest ended, for the one waiting for its response; once
+        // that has gone out, nobody listens, and the guest task logs a trap.
+        let (outcome_sender, mut outcome) = tokio::sync::oneshot::channel();
         // The guest runs in its own task: it may go on writing the body after
         // the response head has been handed back here.
         let task = tokio::spawn(async move {
             // Held until the guest is done, body included.
             let _permits = (component_permit, host_permit);
-            instance.handle(&pre, incoming, response_out).await?;
-            instances.give_back(instance);
-            Ok(())
+            let result = instance.handle(&pre, incoming, response_out).await;
+            if result.is_ok() {
+                instances.give_back(instance);
+            }
+            if let Err(Err(trap)) = outcome_sender.send(result) {
+                log_trap(&name, "guest failed after responding", &trap);
+            }
         });
 
-        let name = component.name().to_owned();
+        let name = component.name();
         let timeout = Duration::from_millis(limits.timeout_ms);
         let Ok(answer) = tokio::time::timeout(timeout, receiver).await else {
             task.abort();
@@ -356,14 +364,14 @@ impl Server {
                     warn!(component = %name, limit = "max_response_bytes", "response body too large");
                     return internal_error();
                 }
-                tokio::spawn(async move {
-                    if let Ok(Err(trap)) = task.await {
-                        log_trap(&name, "guest failed after responding", &trap);
-                    }
-                });
+                // A trap before now is this request's to log; after, the
+                // guest task's.
+                outcome.close();
+                if let Ok(Err(trap)) = outcome.try_recv() {
+                    log_trap(name, "guest failed after responding", &trap);
+                }
                 response.map(|body| {
-                    CappedBody::new(body, limits.max_response_bytes, component.name())
-                        .boxed_unsync()
+                    CappedBody::new(body, limits.max_response_bytes, name).boxed_unsync()
                 })
             }
             Ok(Err(code)) => {
@@ -371,14 +379,18 @@ impl Server {
                 internal_error()
             }
             Err(_) => {
-                match task.await {
+                match outcome.await {
                     Ok(Err(trap)) if is_interrupt(&trap) => {
                         warn!(component = %name, limit = "cpu_ms", "guest ran out of CPU time");
                         return detail(StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout");
                     }
                     Ok(Ok(())) => error!(component = %name, "guest returned without responding"),
-                    Ok(Err(trap)) => log_trap(&name, "guest trapped", &trap),
-                    Err(panic) => error!(component = %name, "guest task failed: {panic}"),
+                    Ok(Err(trap)) => log_trap(name, "guest trapped", &trap),
+                    // The guest task panicked before it could say.
+                    Err(_) => {
+                        let panic = task.await.err().map(|e| e.to_string()).unwrap_or_default();
+                        error!(component = %name, "guest task failed: {panic}");
+                    }
                 }
                 internal_error()
             }
