@@ -201,6 +201,9 @@ fn bodies_over_the_limit_are_413() {
         (reply.status, reply.body.as_str()),
         (413, r#"{"detail":"Payload Too Large"}"#)
     );
+    // The rest of the body was never read: the connection cannot serve
+    // another request, and the response says so.
+    assert_eq!(reply.header("connection"), Some("close"));
     // The host serves the next request as usual.
     assert_eq!(examples().get("/hello").status, 200);
 }

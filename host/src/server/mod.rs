@@ -20,7 +20,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
-use tracing::{debug, error, info, warn};
+use tracing::{debug, info, warn};
 use wasmtime_wasi_http::WasiHttpView;
 use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 
@@ -33,9 +33,9 @@ use crate::runtime::{Component, Instance, RequestState, Runtime};
 use request_id::{REQUEST_ID, RequestIds};
 
 mod capped;
+mod guest;
 mod request_id;
-
-use capped::CappedBody;
+mod unread;
 
 /// The body of every response the host sends: a guest's streamed body or one
 /// the host wrote.
@@ -309,6 +309,7 @@ impl Server {
                 cpu,
             )
         });
+        let (request, body_read) = unread::track(request);
         let (sender, receiver) = tokio::sync::oneshot::channel();
         let prepared = instance
             .state()
@@ -330,71 +331,17 @@ impl Server {
 
         let pre = component.pre().clone();
         let instances = component.instances().clone();
-        let name = component.name().to_owned();
-        // How the guest ended, for the one waiting for its response; once
-        // that has gone out, nobody listens, and the guest task logs a trap.
-        let (outcome_sender, mut outcome) = tokio::sync::oneshot::channel();
-        // The guest runs in its own task: it may go on writing the body after
-        // the response head has been handed back here.
-        let task = tokio::spawn(async move {
+        let guest = Box::pin(async move {
             // Held until the guest is done, body included.
             let _permits = (component_permit, host_permit);
-            let result = instance.handle(&pre, incoming, response_out).await;
-            if result.is_ok() {
+            let outcome = instance.handle(&pre, incoming, response_out).await;
+            if outcome.is_ok() {
                 instances.give_back(instance);
             }
-            if let Err(Err(trap)) = outcome_sender.send(result) {
-                log_trap(&name, "guest failed after responding", &trap);
-            }
+            outcome
         });
 
-        let name = component.name();
-        let timeout = Duration::from_millis(limits.timeout_ms);
-        let Ok(answer) = tokio::time::timeout(timeout, receiver).await else {
-            task.abort();
-            warn!(component = %name, limit = "timeout_ms", "no response within {timeout:?}");
-            return detail(StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout");
-        };
-        match answer {
-            Ok(Ok(response)) => {
-                if content_length(response.headers())
-                    .is_some_and(|length| length > limits.max_response_bytes)
-                {
-                    task.abort();
-                    warn!(component = %name, limit = "max_response_bytes", "response body too large");
-                    return internal_error();
-                }
-                // A trap before now is this request's to log; after, the
-                // guest task's.
-                outcome.close();
-                if let Ok(Err(trap)) = outcome.try_recv() {
-                    log_trap(name, "guest failed after responding", &trap);
-                }
-                response.map(|body| {
-                    CappedBody::new(body, limits.max_response_bytes, name).boxed_unsync()
-                })
-            }
-            Ok(Err(code)) => {
-                error!(component = %name, "guest answered with an error code: {code:?}");
-                internal_error()
-            }
-            Err(_) => {
-                match outcome.await {
-                    Ok(Err(trap)) if is_interrupt(&trap) => {
-                        warn!(component = %name, limit = "cpu_ms", "guest ran out of CPU time");
-                        return detail(StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout");
-                    }
-                    Ok(Ok(())) => error!(component = %name, "guest returned without responding"),
-                    Ok(Err(trap)) => log_trap(name, "guest trapped", &trap),
-                    // The guest task panicked before it could say.
-                    Err(_) => {
-                        let panic = task.await.err().map(|e| e.to_string()).unwrap_or_default();
-                        error!(component = %name, "guest task failed: {panic}");
-                    }
-                }
-                internal_error()
-            }
-        }
+        guest::answer(component.name(), &limits, guest, receiver, body_read).await
     }
 }
 
@@ -403,29 +350,6 @@ fn content_length(headers: &http::HeaderMap) -> Option<u64> {
     headers
         .get(CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok()?.parse().ok())
-}
-
-/// Whether the guest was stopped by its CPU deadline.
-fn is_interrupt(trap: &wasmtime::Error) -> bool {
-    trap.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt)
-}
-
-/// One line with the trap's reason; the guest's backtrace at debug level.
-fn log_trap(component: &str, what: &str, trap: &wasmtime::Error) {
-    let reason = match trap.downcast_ref::<wasmtime::Trap>() {
-        Some(code) => code.to_string(),
-        None => trap.root_cause().to_string(),
-    };
-    if is_interrupt(trap) {
-        error!(component = %component, limit = "cpu_ms", %reason, "{what}: out of CPU time");
-        return;
-    }
-    if reason.contains("forcing") && reason.contains("memory") {
-        error!(component = %component, limit = "memory_mb", %reason, "{what}: out of memory");
-        return;
-    }
-    error!(component = %component, %reason, "{what}");
-    debug!(component = %component, "{what}: {trap:?}");
 }
 
 fn strip_reserved_headers(headers: &mut http::HeaderMap) {

@@ -49,7 +49,6 @@ struct Setup {
     server: Server,
     api_key: String,
     manifest: String,
-    _dir: tempfile::TempDir,
 }
 
 fn setup() -> &'static Setup {
@@ -151,11 +150,13 @@ key = "signing.secret"
         );
         let manifest_path = path("wafer.toml");
         std::fs::write(&manifest_path, manifest).expect("write manifest");
+        let server = Server::wafer(&[&manifest_path]);
+        // The set-up outlives every test: its folder goes when the run ends.
+        crate::support::process::remove_at_exit(dir);
         Setup {
-            server: Server::wafer(&[&manifest_path]),
+            server,
             api_key,
             manifest: manifest_path,
-            _dir: dir,
         }
     })
 }

@@ -165,34 +165,49 @@ fn stop(child: &mut Child) {
 /// left here when it exits rather than leave servers running after the run.
 static RUNNING: Mutex<Vec<u32>> = Mutex::new(Vec::new());
 
+/// Folders of set-ups held in a `static`, removed when the test binary exits.
+static FOLDERS: Mutex<Vec<tempfile::TempDir>> = Mutex::new(Vec::new());
+
 fn kill_at_exit(pid: u32) {
-    static REGISTER: Once = Once::new();
-    REGISTER.call_once(|| {
-        // SAFETY: `kill_running` is a plain function that only reads a static.
-        unsafe { libc::atexit(kill_running) };
-    });
-    running().push(pid);
+    clean_up_at_exit();
+    lock(&RUNNING).push(pid);
 }
 
 fn forget_at_exit(pid: u32) {
-    running().retain(|&running| running != pid);
+    lock(&RUNNING).retain(|&running| running != pid);
 }
 
-fn running() -> std::sync::MutexGuard<'static, Vec<u32>> {
+/// Keeps `folder` until the test binary exits, then removes it: for a
+/// set-up that lives in a `static`, which is never dropped.
+pub(crate) fn remove_at_exit(folder: tempfile::TempDir) {
+    clean_up_at_exit();
+    lock(&FOLDERS).push(folder);
+}
+
+fn clean_up_at_exit() {
+    static REGISTER: Once = Once::new();
+    REGISTER.call_once(|| {
+        // SAFETY: `clean_up` is a plain function that only uses statics.
+        unsafe { libc::atexit(clean_up) };
+    });
+}
+
+fn lock<T>(list: &'static Mutex<Vec<T>>) -> std::sync::MutexGuard<'static, Vec<T>> {
     // The list stays valid even if a holder panicked.
-    RUNNING
-        .lock()
+    list.lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-extern "C" fn kill_running() {
-    for &pid in running().iter() {
+extern "C" fn clean_up() {
+    for &pid in lock(&RUNNING).iter() {
         if let Ok(pid) = i32::try_from(pid) {
             // SAFETY: sends a signal to a child this binary started and has
             // not reaped, so the id cannot belong to another process.
             unsafe { libc::kill(pid, libc::SIGKILL) };
         }
     }
+    // Dropping a `TempDir` removes its folder.
+    lock(&FOLDERS).clear();
 }
 
 /// The `wafer` binary cargo built for these tests, with a cache shared by all

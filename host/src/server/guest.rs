@@ -1,0 +1,164 @@
+//! Running a request's guest and reading its answer.
+//!
+//! Most guests answer and end in one go, so the guest runs on the request's
+//! own task until it has answered: no task is spawned for it, and nothing
+//! crosses threads. A guest still writing its body by then goes on in a task
+//! of its own. Dropping a guest stops it: on a timeout, on an oversized
+//! answer, or when the connection that asked is dropped.
+
+use std::time::Duration;
+
+use http::{Response, StatusCode};
+use http_body_util::BodyExt;
+use tokio::sync::oneshot;
+use tracing::{debug, error, warn};
+use wasmtime_wasi_http::p2::bindings::http::types::ErrorCode;
+use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
+
+use super::capped::CappedBody;
+use super::unread::BodyRead;
+use super::{Body, content_length, detail, internal_error};
+use crate::limits::Limits;
+
+/// What the guest hands back through its `response-outparam`.
+pub(super) type Answer = Result<hyper::Response<HyperOutgoingBody>, ErrorCode>;
+
+/// Runs `guest`, the component `name`'s instance handling the request, and
+/// turns what it answers on `receiver` into the response, within `limits`.
+pub(super) async fn answer(
+    name: &str,
+    limits: &Limits,
+    mut guest: impl Future<Output = wasmtime::Result<()>> + Send + Unpin + 'static,
+    mut receiver: oneshot::Receiver<Answer>,
+    body_read: BodyRead,
+) -> Response<Body> {
+    let timeout = Duration::from_millis(limits.timeout_ms);
+    let first = tokio::time::timeout(timeout, async {
+        tokio::select! {
+            biased;
+            outcome = &mut guest => Progress::Ended(outcome),
+            answer = &mut receiver => Progress::Answered(answer.ok()),
+        }
+    })
+    .await;
+    let mut response = match first {
+        Err(_) => {
+            warn!(component = %name, limit = "timeout_ms", "no response within {timeout:?}");
+            detail(StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout")
+        }
+        Ok(Progress::Ended(outcome)) => respond(name, limits, receiver.try_recv().ok(), outcome),
+        Ok(Progress::Answered(Some(Ok(response)))) if fits(name, limits, &response) => {
+            // Still writing the body, and maybe still reading the request's:
+            // it goes on in a task of its own.
+            let owner = name.to_owned();
+            tokio::spawn(async move {
+                if let Err(trap) = guest.await {
+                    log_trap(&owner, "guest failed after responding", &trap);
+                }
+            });
+            return capped(name, limits, response);
+        }
+        Ok(Progress::Answered(answer @ Some(_))) => respond(name, limits, answer, Ok(())),
+        Ok(Progress::Answered(None)) => {
+            // Gone without answering: how the guest ends says why.
+            match tokio::time::timeout(timeout, guest).await {
+                Ok(outcome) => respond(name, limits, None, outcome),
+                Err(_) => {
+                    warn!(component = %name, limit = "timeout_ms", "guest still running {timeout:?} after dropping its response");
+                    internal_error()
+                }
+            }
+        }
+    };
+    body_read.close_unless_read(&mut response);
+    response
+}
+
+/// The response for a guest that is done (or stopped), from its answer, if
+/// any, and how it ended.
+fn respond(
+    name: &str,
+    limits: &Limits,
+    answer: Option<Answer>,
+    outcome: wasmtime::Result<()>,
+) -> Response<Body> {
+    match (answer, outcome) {
+        (Some(Ok(response)), outcome) => {
+            if let Err(trap) = outcome {
+                log_trap(name, "guest failed after responding", &trap);
+            }
+            if fits(name, limits, &response) {
+                capped(name, limits, response)
+            } else {
+                internal_error()
+            }
+        }
+        (Some(Err(code)), _) => {
+            error!(component = %name, "guest answered with an error code: {code:?}");
+            internal_error()
+        }
+        (None, Err(trap)) if is_interrupt(&trap) => {
+            warn!(component = %name, limit = "cpu_ms", "guest ran out of CPU time");
+            detail(StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout")
+        }
+        (None, Err(trap)) => {
+            log_trap(name, "guest trapped", &trap);
+            internal_error()
+        }
+        (None, Ok(())) => {
+            error!(component = %name, "guest returned without responding");
+            internal_error()
+        }
+    }
+}
+
+/// Whether the response's declared length is within the limit; says so if not.
+fn fits(name: &str, limits: &Limits, response: &hyper::Response<HyperOutgoingBody>) -> bool {
+    let fits =
+        content_length(response.headers()).is_none_or(|length| length <= limits.max_response_bytes);
+    if !fits {
+        warn!(component = %name, limit = "max_response_bytes", "response body too large");
+    }
+    fits
+}
+
+/// The guest's response, its body cut off at the limit.
+fn capped(
+    name: &str,
+    limits: &Limits,
+    response: hyper::Response<HyperOutgoingBody>,
+) -> Response<Body> {
+    response.map(|body| CappedBody::new(body, limits.max_response_bytes, name).boxed_unsync())
+}
+
+/// Where a guest is once the request's task stops running it.
+enum Progress {
+    /// It ended, and how: its answer, if any, is waiting.
+    Ended(wasmtime::Result<()>),
+    /// It answered (or dropped its response unanswered) and may still be
+    /// running.
+    Answered(Option<Answer>),
+}
+
+/// Whether the guest was stopped by its CPU deadline.
+fn is_interrupt(trap: &wasmtime::Error) -> bool {
+    trap.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt)
+}
+
+/// One line with the trap's reason; the guest's backtrace at debug level.
+fn log_trap(component: &str, what: &str, trap: &wasmtime::Error) {
+    let reason = match trap.downcast_ref::<wasmtime::Trap>() {
+        Some(code) => code.to_string(),
+        None => trap.root_cause().to_string(),
+    };
+    if is_interrupt(trap) {
+        error!(component = %component, limit = "cpu_ms", %reason, "{what}: out of CPU time");
+        return;
+    }
+    if reason.contains("forcing") && reason.contains("memory") {
+        error!(component = %component, limit = "memory_mb", %reason, "{what}: out of memory");
+        return;
+    }
+    error!(component = %component, %reason, "{what}");
+    debug!(component = %component, "{what}: {trap:?}");
+}
