@@ -58,7 +58,9 @@ pub(super) async fn answer(
             });
             return capped(name, limits, response);
         }
-        Ok(Progress::Answered(answer @ Some(_))) => respond(name, limits, answer, Ok(())),
+        // Too large (`fits` said so): the guest is stopped.
+        Ok(Progress::Answered(Some(Ok(_)))) => internal_error(),
+        Ok(Progress::Answered(Some(Err(code)))) => respond(name, limits, Some(Err(code)), Ok(())),
         Ok(Progress::Answered(None)) => {
             // Gone without answering: how the guest ends says why.
             match tokio::time::timeout(timeout, guest).await {
