@@ -18,7 +18,7 @@ import argparse
 import os
 import sys
 
-from measure import free_port, parse_wrk, request, spawn, stop, wait_ready, wrk
+from measure import free_port, measure, spawn
 from paths import OUT
 
 
@@ -55,6 +55,8 @@ def parse_build(text):
 
 
 def load(build, args):
+    """wrk's figures for GET `args.path` under `build`, after one checked
+    request and a second of warm-up."""
     binary, wasm = build
     os.makedirs(OUT, exist_ok=True)
     manifest = os.path.join(OUT, "compare.toml")
@@ -62,21 +64,13 @@ def load(build, args):
     with open(manifest, "w") as f:
         f.write(f'[[component]]\nname = "compared"\nroute = "{route}"\nsource = "{wasm}"\n'
                 + ("instance_reuse = 10000\n" if args.reuse else ""))
-    process, base = spawn([binary, "serve", manifest, "--listen", f"127.0.0.1:{free_port()}",
-                           "--cache-dir", os.path.join(OUT, "cache")],
-                          ready=r"listening on (http://\S+)")
-    try:
-        wait_ready(base, process)
-        status, text = request(base + args.path)
-        if status != 200:
-            sys.exit(f"{binary}: GET {args.path} answered {status} {text[:300]!r}")
-        wrk(base + args.path, None, 1)
-        stats = parse_wrk(wrk(base + args.path, None, args.seconds))
-    finally:
-        stop(process)
-    if stats["non_2xx"] or stats["errors"]:
-        sys.exit(f"{binary}: wrong answers under load")
-    return stats
+    system = {"name": binary,
+              "start": lambda _case: spawn([binary, "serve", manifest,
+                                            "--listen", f"127.0.0.1:{free_port()}",
+                                            "--cache-dir", os.path.join(OUT, "cache")],
+                                           ready=r"listening on (http://\S+)")}
+    case = (f"GET {args.path}", "GET", args.path, None, 200, lambda _text: True)
+    return measure(system, case, args.seconds, warmup=1)
 
 
 if __name__ == "__main__":

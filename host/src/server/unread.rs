@@ -16,15 +16,15 @@ use http::header::CONNECTION;
 use http::{HeaderValue, Request, Response, Version};
 use hyper::body::{Body, Frame, Incoming, SizeHint};
 
-/// A request body that notes when it has been read to the end.
+/// A request body that notes when it has been read to the end, where that
+/// matters.
 pub(super) struct TrackedBody {
     inner: Incoming,
-    read: Arc<AtomicBool>,
+    read: Option<Arc<AtomicBool>>,
 }
 
 /// Whether a request's body has been read to the end; `None` where it does
 /// not matter (no body, or a protocol that ends each request on its own).
-#[derive(Clone, Default)]
 pub(super) struct BodyRead(Option<Arc<AtomicBool>>);
 
 impl BodyRead {
@@ -42,13 +42,13 @@ impl BodyRead {
 
 /// The request with its body tracked, and what the tracking tells.
 pub(super) fn track(request: Request<Incoming>) -> (Request<TrackedBody>, BodyRead) {
-    let tracked = request.version() <= Version::HTTP_11 && !request.body().is_end_stream();
-    let read = Arc::new(AtomicBool::new(!tracked));
+    let read = (request.version() <= Version::HTTP_11 && !request.body().is_end_stream())
+        .then(|| Arc::new(AtomicBool::new(false)));
     let request = request.map(|inner| TrackedBody {
         inner,
         read: read.clone(),
     });
-    (request, BodyRead(tracked.then_some(read)))
+    (request, BodyRead(read))
 }
 
 impl Body for TrackedBody {
@@ -60,8 +60,10 @@ impl Body for TrackedBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
         let frame = ready!(Pin::new(&mut self.inner).poll_frame(cx));
-        if frame.is_none() || self.inner.is_end_stream() {
-            self.read.store(true, Ordering::Release);
+        if let Some(read) = &self.read
+            && (frame.is_none() || self.inner.is_end_stream())
+        {
+            read.store(true, Ordering::Release);
         }
         Poll::Ready(frame)
     }
