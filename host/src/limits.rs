@@ -19,14 +19,50 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::manifest::ComponentSpec;
 use crate::runtime::engine::MAX_INSTANCES;
+
+/// Instances a host keeps slots for besides those of requests: the ones
+/// reading components' OpenAPI documents while a reload loads them.
+const LOADING_SLOTS: usize = 16;
+
+/// How many instances can exist at once under these limits: the slots a
+/// host reserves when it starts (see
+/// [`EngineOptions::instance_slots`](crate::runtime::EngineOptions::instance_slots)).
+///
+/// That is the requests that may be in guests at once (`[server]
+/// concurrency`), the idle instances that components with `instance_reuse`
+/// keep (counted twice: on a reload, the new deployment's may come before the
+/// old one's are gone), and a few for loading components.
+///
+/// ```
+/// use wafer_host::limits::instance_slots;
+/// use wafer_host::manifest::Manifest;
+///
+/// let manifest = Manifest::single(std::path::Path::new("hello.wasm"));
+/// assert_eq!(instance_slots(256, &manifest.components), 256 + 16);
+/// ```
+pub fn instance_slots(server_concurrency: usize, components: &[ComponentSpec]) -> u32 {
+    let idle: usize = components
+        .iter()
+        .filter(|c| c.instance_reuse > 1)
+        .map(|c| c.limits.concurrency)
+        .sum();
+    let slots = server_concurrency + 2 * idle + LOADING_SLOTS;
+    u32::try_from(slots).unwrap_or(u32::MAX)
+}
+
+/// Requests in guests at once, host-wide, unless `[server] concurrency` says
+/// otherwise: plenty for a small machine's cores, and each costs the host an
+/// instance slot reserved at start (see [`instance_slots`]).
+pub const DEFAULT_SERVER_CONCURRENCY: usize = 256;
 
 /// Limits of the host as a whole, from `[server]`: they apply before a
 /// request is routed, so they cannot differ by component.
 ///
 /// ```toml
 /// [server]                      # the defaults shown
-/// concurrency = 1000            # requests in guests at once, host-wide -> 503
+/// concurrency = 256             # requests in guests at once, host-wide -> 503
 /// max_header_bytes = 65536      # request head -> 431
 /// max_headers = 100             # request header fields -> 431
 /// header_timeout_ms = 10000     # to send the request head (slowloris)
@@ -49,7 +85,7 @@ pub struct ServerLimits {
 impl Default for ServerLimits {
     fn default() -> Self {
         ServerLimits {
-            concurrency: MAX_INSTANCES as usize,
+            concurrency: DEFAULT_SERVER_CONCURRENCY,
             max_header_bytes: 64 * 1024,
             max_headers: 100,
             header_timeout: Duration::from_secs(10),

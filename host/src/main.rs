@@ -13,6 +13,7 @@ use tracing::info;
 mod cli;
 
 use wafer_host::docs::{component_documents, merged_document};
+use wafer_host::limits::instance_slots;
 use wafer_host::manifest::{DEFAULT_LISTEN, Manifest};
 use wafer_host::runtime::engine::{DEFAULT_MAX_MEMORY, default_cache_dir};
 use wafer_host::runtime::{EngineOptions, Runtime};
@@ -73,7 +74,11 @@ fn main() {
     // Log lines are written by a thread of their own, in batches when
     // requests come fast: one line per request costs the request thread a
     // formatted string, not a system call.
+    // The queue is allocated whole at start: tracing-appender's default of
+    // 128,000 lines is 4 MiB, written page by page, a few milliseconds of
+    // every start. 8,192 lines hold a busy host's log for about half a second.
     let (log_writer, log_guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(8_192)
         .lossy(false)
         .finish(std::io::BufWriter::new(std::io::stderr()));
     tracing_subscriber::fmt()
@@ -119,6 +124,8 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .map(|component| component.limits.memory_bytes)
             .max()
             .unwrap_or(DEFAULT_MAX_MEMORY),
+        // As many slots as the manifest can use: each costs start-up time.
+        instance_slots: instance_slots(manifest.server_limits.concurrency, &manifest.components),
     };
     let runtime = Runtime::new(&options)?;
     let components = cli::reload::components(&runtime, &manifest)?;
@@ -151,7 +158,10 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             runtime,
             args.target.clone(),
             args.watch,
-            options.max_memory,
+            cli::reload::Capacity {
+                max_memory: options.max_memory,
+                server_concurrency: manifest.server_limits.concurrency,
+            },
         ));
         server.serve(listener, shutdown_signal()?).await;
         info!("stopped");
@@ -176,7 +186,11 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
 /// manifest's components.
 fn openapi(target: &Path) -> anyhow::Result<()> {
     let manifest = read_target(target)?;
-    let runtime = Runtime::new(&EngineOptions::default())?;
+    let runtime = Runtime::new(&EngineOptions {
+        // One instance per component at a time, to read its document.
+        instance_slots: u32::try_from(manifest.components.len().max(1)).unwrap_or(u32::MAX),
+        ..EngineOptions::default()
+    })?;
     let components = cli::reload::components(&runtime, &manifest)?;
     let tokio = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let document = tokio.block_on(async {

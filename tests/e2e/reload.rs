@@ -65,3 +65,26 @@ fn sighup_reloads() {
     server.wait_for_log("reloaded");
     assert_eq!(server.get("/items/5").status, 200);
 }
+
+#[test]
+fn a_reload_that_needs_more_instance_slots_than_the_host_has_is_refused() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let manifest = dir.path().join("wafer.toml");
+    std::fs::write(&manifest, component("hello")).expect("write");
+    let server = Server::wafer(&[manifest.to_str().expect("UTF-8 path")]);
+    // 64 idle instances kept for reuse need 128 slots more than the 256 + 16
+    // this host reserved at start.
+    std::fs::write(
+        &manifest,
+        component("hello") + "instance_reuse = 100\nlimits = { concurrency = 64 }\n",
+    )
+    .expect("write");
+    server.signal("HUP");
+    let log = server.wait_for_log("reload refused");
+    assert!(
+        log.contains("needs 400 instance slots")
+            && log.contains("the host started with 272; restart to apply it"),
+        "{log}"
+    );
+    assert_eq!(server.get("/hello").status, 200);
+}

@@ -11,6 +11,7 @@ use anyhow::{Context as _, bail};
 use tracing::{error, info};
 use wafer_host::auth::Gate;
 use wafer_host::docs::{Docs, component_documents, merged_document};
+use wafer_host::limits::instance_slots;
 use wafer_host::manifest::Manifest;
 use wafer_host::runtime::{Component, Runtime};
 use wafer_host::server::{Deployment, Server};
@@ -89,7 +90,7 @@ pub(crate) async fn reload_on_change(
     runtime: Runtime,
     target: PathBuf,
     watch: bool,
-    max_memory: usize,
+    capacity: Capacity,
 ) -> anyhow::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut hangup = signal(SignalKind::hangup()).context("cannot wait for SIGHUP")?;
@@ -108,7 +109,7 @@ pub(crate) async fn reload_on_change(
             }
         }
         seen = stamps(&target);
-        match reload(&server, &runtime, &target, max_memory).await {
+        match reload(&server, &runtime, &target, capacity).await {
             Ok(()) => info!("reloaded {}", target.display()),
             Err(problem) => {
                 error!("reload refused, still serving the previous version: {problem:#}")
@@ -117,21 +118,38 @@ pub(crate) async fn reload_on_change(
     }
 }
 
+/// What the host set aside at start, which a reload cannot grow.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Capacity {
+    /// The largest linear memory of an instance.
+    pub(crate) max_memory: usize,
+    /// `[server] concurrency` as started (a reload does not change it).
+    pub(crate) server_concurrency: usize,
+}
+
 async fn reload(
     server: &Server,
     runtime: &Runtime,
     target: &Path,
-    max_memory: usize,
+    capacity: Capacity,
 ) -> anyhow::Result<()> {
     let manifest = crate::read_target(target)?;
     for component in &manifest.components {
-        if component.limits.memory_bytes > max_memory {
+        if component.limits.memory_bytes > capacity.max_memory {
             bail!(
                 "component {:?}: memory_mb is above the {} MiB the host started with; restart to apply it",
                 component.name,
-                max_memory >> 20
+                capacity.max_memory >> 20
             );
         }
+    }
+    let slots = instance_slots(capacity.server_concurrency, &manifest.components);
+    if slots > runtime.instance_slots() {
+        bail!(
+            "the components' instance_reuse needs {slots} instance slots for idle instances \
+             and [server] concurrency, the host started with {}; restart to apply it",
+            runtime.instance_slots()
+        );
     }
     let loading = (runtime.clone(), manifest.clone());
     // Compiling is CPU work: keep it off the threads that serve requests.

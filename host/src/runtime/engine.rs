@@ -17,8 +17,18 @@ use super::state::RequestState;
 /// Linear memory one instance may grow to, unless configured otherwise.
 pub const DEFAULT_MAX_MEMORY: usize = 128 << 20;
 
-/// Instances that may exist at once (pooling allocator slots).
+/// The most requests a manifest may let run in guests at once, host-wide,
+/// and the pooling allocator's slots when nothing smaller is asked for.
 pub const MAX_INSTANCES: u32 = 1000;
+
+/// What one component instance may hold of the pooling allocator's core
+/// instances, memories and tables. A Rust component for `wasm32-wasip2` has
+/// three core instances (its code, and the shim and fix-up modules that wire
+/// its imports), two tables and one memory; one made with the WASI 0.1
+/// adapter has a fourth instance and a second memory.
+const CORE_INSTANCES_PER_SLOT: u32 = 4;
+const MEMORIES_PER_SLOT: u32 = 2;
+const TABLES_PER_SLOT: u32 = 4;
 
 /// Memory and table bytes a freed slot keeps mapped and resets in place
 /// (only the dirtied pages, where `PAGEMAP_SCAN` is available) instead of
@@ -41,6 +51,12 @@ pub struct EngineOptions {
     pub cache_dir: Option<PathBuf>,
     /// The most linear memory one instance may use, in bytes.
     pub max_memory: usize,
+    /// Instances that may exist at once: the pooling allocator's slots,
+    /// reserved at start. Each costs start-up time (the guard page of its
+    /// fiber stack is an `mprotect` call and a mapping of its own), so a
+    /// host reserves what its manifest can use
+    /// ([`instance_slots`](crate::limits::instance_slots)).
+    pub instance_slots: u32,
 }
 
 impl Default for EngineOptions {
@@ -48,6 +64,7 @@ impl Default for EngineOptions {
         EngineOptions {
             cache_dir: default_cache_dir(),
             max_memory: DEFAULT_MAX_MEMORY,
+            instance_slots: MAX_INSTANCES,
         }
     }
 }
@@ -64,6 +81,7 @@ pub fn default_cache_dir() -> Option<PathBuf> {
 #[derive(Clone)]
 pub struct Runtime {
     engine: Engine,
+    instance_slots: u32,
     linker: Linker<RequestState>,
     cache: Option<ArtifactCache>,
 }
@@ -83,13 +101,14 @@ impl Runtime {
             config.profiler(wasmtime::ProfilingStrategy::PerfMap);
         }
 
+        let slots = options.instance_slots;
         let mut pooling = PoolingAllocationConfig::new();
         pooling
-            .total_component_instances(MAX_INSTANCES)
-            .total_core_instances(MAX_INSTANCES)
-            .total_memories(MAX_INSTANCES)
-            .total_tables(MAX_INSTANCES)
-            .total_stacks(MAX_INSTANCES)
+            .total_component_instances(slots)
+            .total_core_instances(slots.saturating_mul(CORE_INSTANCES_PER_SLOT))
+            .total_memories(slots.saturating_mul(MEMORIES_PER_SLOT))
+            .total_tables(slots.saturating_mul(TABLES_PER_SLOT))
+            .total_stacks(slots)
             .max_memory_size(options.max_memory)
             .linear_memory_keep_resident(KEEP_RESIDENT)
             .table_keep_resident(KEEP_RESIDENT)
@@ -114,6 +133,7 @@ impl Runtime {
             .transpose()?;
         Ok(Runtime {
             engine,
+            instance_slots: options.instance_slots,
             linker,
             cache,
         })
@@ -139,6 +159,11 @@ impl Runtime {
     /// The engine.
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// How many instances may exist at once.
+    pub fn instance_slots(&self) -> u32 {
+        self.instance_slots
     }
 
     /// The linker with WASI and `wasi:http`.
