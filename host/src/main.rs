@@ -73,10 +73,10 @@ struct ServeArgs {
 fn main() {
     // Log lines are written by a thread of their own, in batches when
     // requests come fast: one line per request costs the request thread a
-    // formatted string, not a system call.
-    // The queue is allocated whole at start: tracing-appender's default of
-    // 128,000 lines is 4 MiB, written page by page, a few milliseconds of
-    // every start. 8,192 lines hold a busy host's log for about half a second.
+    // formatted string, not a system call. Its queue is allocated whole at
+    // start: tracing-appender's default of 128,000 lines is 4 MiB written
+    // page by page, milliseconds of every start; 8,192 lines hold a busy
+    // host's log for about half a second.
     let (log_writer, log_guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .buffered_lines_limit(8_192)
         .lossy(false)
@@ -142,6 +142,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
         let address = listener.local_addr()?;
+        // Signals are caught from before the host says it listens: until
+        // then, SIGHUP or SIGTERM would end the process at once.
+        let hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+            .context("cannot wait for SIGHUP")?;
+        let shutdown = shutdown_signal()?;
         info!(
             components = count,
             startup_ms = started.elapsed().as_millis() as u64,
@@ -156,6 +161,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tokio::spawn(cli::reload::reload_on_change(
             server.clone(),
             runtime,
+            hangup,
             args.target.clone(),
             args.watch,
             cli::reload::Capacity {
@@ -163,7 +169,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 server_concurrency: manifest.server_limits.concurrency,
             },
         ));
-        server.serve(listener, shutdown_signal()?).await;
+        server.serve(listener, shutdown).await;
         info!("stopped");
         Ok(())
     })

@@ -82,7 +82,7 @@ fn a_reload_that_needs_more_instance_slots_than_the_host_has_is_refused() {
     server.signal("HUP");
     let log = server.wait_for_log("reload refused");
     assert!(
-        log.contains("needs 400 instance slots")
+        log.contains("instance_reuse need 400 instance slots")
             && log.contains("the host started with 272; restart to apply it"),
         "{log}"
     );

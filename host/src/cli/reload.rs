@@ -83,17 +83,16 @@ pub(crate) async fn deployment(
     Ok(Deployment::new(components, docs, gate))
 }
 
-/// Reloads `target` into `server` on SIGHUP, and when `watch` is set, when
-/// its files change. Runs until the process ends.
+/// Reloads `target` into `server` on each `hangup` (SIGHUP), and when
+/// `watch` is set, when its files change. Runs until the process ends.
 pub(crate) async fn reload_on_change(
     server: Arc<Server>,
     runtime: Runtime,
+    mut hangup: tokio::signal::unix::Signal,
     target: PathBuf,
     watch: bool,
     capacity: Capacity,
 ) -> anyhow::Result<()> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut hangup = signal(SignalKind::hangup()).context("cannot wait for SIGHUP")?;
     let mut seen = stamps(&target);
     loop {
         tokio::select! {
@@ -146,8 +145,8 @@ async fn reload(
     let slots = instance_slots(capacity.server_concurrency, &manifest.components);
     if slots > runtime.instance_slots() {
         bail!(
-            "the components' instance_reuse needs {slots} instance slots for idle instances \
-             and [server] concurrency, the host started with {}; restart to apply it",
+            "[server] concurrency and the idle instances of instance_reuse need {slots} \
+             instance slots, the host started with {}; restart to apply it",
             runtime.instance_slots()
         );
     }
