@@ -129,6 +129,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     let runtime = Runtime::new(&options)?;
     let components = cli::reload::components(&runtime, &manifest)?;
+    // Entries this start used are marked; the rest are pruned in the
+    // background, so that the start does not wait for it.
+    if let Some(cache) = runtime.cache().cloned() {
+        std::thread::spawn(move || cache.prune());
+    }
     let listen = match (args.listen, manifest.listen) {
         (Some(listen), _) | (None, Some(listen)) => listen,
         (None, None) => DEFAULT_LISTEN.parse()?,

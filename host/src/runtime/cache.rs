@@ -5,19 +5,30 @@
 //! by the SHA-256 of the `.wasm` file and a hash of the engine's compilation
 //! settings (wasmtime's version, target, features and tunables). A changed
 //! component or changed engine settings therefore miss the cache and are
-//! compiled anew; stale entries are left for the operator to delete.
+//! compiled anew. A host that uses an entry marks it used (its modification
+//! time), and entries no host has used for [`UNUSED_FOR`] are deleted when a
+//! host starts, so that old versions of components and of Wafer do not pile
+//! up.
 //! Entries are mapped into memory rather than read and decompressed, which
 //! is what makes a warm start take milliseconds.
 
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use anyhow::Context as _;
 use sha2::{Digest, Sha256};
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 use wasmtime::Engine;
 use wasmtime::component::Component;
+
+/// How long an entry may go unused before a starting host deletes it.
+pub const UNUSED_FOR: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+
+/// How old a half-written entry must be to be taken for the leftover of an
+/// interrupted write rather than one in progress.
+const ABANDONED_AFTER: Duration = Duration::from_secs(60 * 60);
 
 /// A folder of compiled components.
 #[derive(Debug, Clone)]
@@ -48,6 +59,7 @@ impl ArtifactCache {
             match unsafe { Component::deserialize_file(engine, &entry) } {
                 Ok(component) => {
                     debug!(entry = %entry.display(), "compiled component from the cache");
+                    mark_used(&entry);
                     return Ok(component);
                 }
                 Err(error) => warn!(
@@ -61,6 +73,60 @@ impl ArtifactCache {
             warn!(entry = %entry.display(), "cannot cache the compiled component: {error:#}");
         }
         Ok(component)
+    }
+
+    /// Deletes the entries no host has used for [`UNUSED_FOR`], and what
+    /// interrupted writes left; returns how many files went. Other files are
+    /// left alone, and a file that cannot be deleted only costs a warning.
+    pub fn prune(&self) -> usize {
+        let Ok(files) = std::fs::read_dir(&self.dir) else {
+            return 0;
+        };
+        let now = SystemTime::now();
+        let mut deleted = 0;
+        for file in files.flatten() {
+            let path = file.path();
+            let Some(name) = path.file_name().and_then(|name| name.to_str()) else {
+                continue;
+            };
+            let too_old = if name.ends_with(".partial") {
+                ABANDONED_AFTER
+            } else if name.ends_with(".cwasm") {
+                UNUSED_FOR
+            } else {
+                continue;
+            };
+            let unused_for = file
+                .metadata()
+                .and_then(|metadata| metadata.modified())
+                .ok()
+                .and_then(|modified| now.duration_since(modified).ok());
+            if unused_for.is_none_or(|unused_for| unused_for < too_old) {
+                continue;
+            }
+            match std::fs::remove_file(&path) {
+                Ok(()) => deleted += 1,
+                Err(error) => {
+                    warn!(entry = %path.display(), "cannot delete an unused cache entry: {error}")
+                }
+            }
+        }
+        if deleted > 0 {
+            info!(cache = %self.dir.display(), deleted, "deleted old cache entries");
+        }
+        deleted
+    }
+}
+
+/// Records that `entry` was used, for [`ArtifactCache::prune`]; a cache this
+/// host cannot write to is only never pruned.
+fn mark_used(entry: &Path) {
+    let marked = std::fs::File::options()
+        .write(true)
+        .open(entry)
+        .and_then(|file| file.set_modified(SystemTime::now()));
+    if let Err(error) = marked {
+        debug!(entry = %entry.display(), "cannot mark the cache entry used: {error}");
     }
 }
 
@@ -102,5 +168,42 @@ mod tests {
         assert_ne!(a, entry_name(&plain, b"component b"));
         assert_ne!(a, entry_name(&interruptible, b"component a"));
         assert!(a.ends_with(".cwasm"));
+    }
+
+    #[test]
+    fn pruning_deletes_only_long_unused_entries_and_abandoned_writes() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let cache = ArtifactCache::new(dir.path()).expect("cache");
+        let file = |name: &str, age: Duration| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, b"x").expect("write");
+            let file = std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .expect("open");
+            file.set_modified(SystemTime::now() - age)
+                .expect("set mtime");
+            path
+        };
+        let day = Duration::from_secs(24 * 60 * 60);
+        let unused = file("a-1.cwasm", UNUSED_FOR + day);
+        let recent = file("b-1.cwasm", UNUSED_FOR - day);
+        let abandoned = file("c-1.1234.partial", 2 * ABANDONED_AFTER);
+        let writing = file("d-1.1234.partial", Duration::ZERO);
+        let foreign = file("notes.txt", 10 * UNUSED_FOR);
+
+        assert_eq!(cache.prune(), 2);
+        assert!(!unused.exists() && !abandoned.exists());
+        assert!(recent.exists() && writing.exists() && foreign.exists());
+
+        mark_used(&recent);
+        let age = SystemTime::now()
+            .duration_since(
+                std::fs::metadata(&recent)
+                    .and_then(|m| m.modified())
+                    .expect("mtime"),
+            )
+            .unwrap_or_default();
+        assert!(age < day, "marking an entry used renews it");
     }
 }

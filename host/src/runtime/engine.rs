@@ -156,6 +156,11 @@ impl Runtime {
         }
     }
 
+    /// The on-disk cache of compiled components, if there is one.
+    pub fn cache(&self) -> Option<&ArtifactCache> {
+        self.cache.as_ref()
+    }
+
     /// The engine.
     pub fn engine(&self) -> &Engine {
         &self.engine
