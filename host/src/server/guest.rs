@@ -56,7 +56,7 @@ pub(super) async fn answer(
                     log_trap(&owner, "guest failed after responding", &trap);
                 }
             });
-            return capped(name, limits, response);
+            capped(name, limits, response)
         }
         // Too large (`fits` said so): the guest is stopped.
         Ok(Progress::Answered(Some(Ok(_)))) => internal_error(),
@@ -72,6 +72,9 @@ pub(super) async fn answer(
             }
         }
     };
+    // A guest still running may yet read the rest of the request's body, or
+    // may have stopped (a 413 from its own limit, with the head sent before
+    // the body is written): the connection is kept only if it was read.
     body_read.close_unless_read(&mut response);
     response
 }
