@@ -11,8 +11,8 @@ use crate::error::HttpError;
 use crate::openapi::{self, ApiInfo};
 use crate::response::{IntoResponse, Response};
 use crate::route::{IntoRoutes, Route};
-use crate::routing::{Match, Router};
 use crate::validation::ParamSet;
+use wafer_contract::path::{Match, Router};
 
 /// The largest request body an app accepts unless it sets another limit: 1 MiB.
 pub const DEFAULT_MAX_BODY_SIZE: usize = 1024 * 1024;
@@ -41,8 +41,8 @@ pub const DEFAULT_MAX_BODY_SIZE: usize = 1024 * 1024;
 /// twice, panics with a message naming the route: that is a mistake in the
 /// app's code, best found by its first test.
 pub struct App {
-    router: Router,
-    routes: Vec<Box<dyn Route>>,
+    /// The routes, matched as the Wafer host's gate matches operations.
+    router: Router<Box<dyn Route>>,
     shared: Shared,
     max_body_size: usize,
     info: ApiInfo,
@@ -59,8 +59,7 @@ impl App {
     /// An app with no routes.
     pub fn new() -> Self {
         App {
-            router: Router::default(),
-            routes: Vec::new(),
+            router: Router::new(),
             shared: Shared::default(),
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             info: ApiInfo::default(),
@@ -84,10 +83,9 @@ impl App {
 
     fn add(&mut self, route: Box<dyn Route>) {
         let info = route.info();
-        if let Err(error) = self.router.add(info.method.clone(), info.path) {
+        if let Err(error) = self.router.add(info.method, info.path, route) {
             panic!("cannot add route `{}`: {error}", info.name);
         }
-        self.routes.push(route);
     }
 
     /// Registers a value that handlers receive with [`State<T>`](crate::State),
@@ -140,7 +138,10 @@ impl App {
 
     /// The app's OpenAPI 3.1 document.
     pub fn openapi(&self) -> serde_json::Value {
-        openapi::document(&self.info, self.routes.iter().map(|route| route.info()))
+        openapi::document(
+            &self.info,
+            self.router.routes().map(|(_, _, route)| route.info()),
+        )
     }
 
     /// The app's OpenAPI 3.1 document as JSON text.
@@ -154,7 +155,9 @@ impl App {
 
     /// Answers one request: routing, extraction, the handler, and every error
     /// response on the way. A handler that panics gives a 500 (where the target
-    /// can unwind; on `wasm32` the export layer answers instead).
+    /// can unwind; on `wasm32` the export layer answers instead). `HEAD` is
+    /// answered as `GET` where no route has `HEAD` itself; the HTTP server
+    /// in front (the host's) sends only the head.
     pub fn handle(&self, request: Request) -> Response {
         let response = panic::catch_unwind(AssertUnwindSafe(|| self.dispatch(&request)))
             .unwrap_or_else(|_| {
@@ -179,10 +182,10 @@ impl App {
                     path_params.push(name, value);
                 }
                 let cx = RequestContext::new(request, path_params, &self.shared);
-                self.routes[route].call(&cx)
+                route.call(&cx)
             }
-            Match::MethodNotAllowed { allow } => {
-                let allow: Vec<&str> = allow.iter().map(Method::as_str).collect();
+            Match::MethodNotAllowed { allowed } => {
+                let allow: Vec<&str> = allowed.iter().map(|(method, _)| method.as_str()).collect();
                 let mut response =
                     HttpError::from_status(StatusCode::METHOD_NOT_ALLOWED).into_response();
                 if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {

@@ -60,7 +60,6 @@ mod log;
 pub mod openapi;
 mod response;
 mod route;
-mod routing;
 pub mod security;
 pub mod testing;
 pub mod validation;

@@ -160,6 +160,11 @@ impl TestClient {
     pub fn delete(&self, uri: &str) -> TestRequest<'_> {
         self.request(Method::DELETE, uri)
     }
+
+    /// Starts a HEAD request: the route of `HEAD`, or else of `GET`.
+    pub fn head(&self, uri: &str) -> TestRequest<'_> {
+        self.request(Method::HEAD, uri)
+    }
 }
 
 /// A request being built; [`TestRequest::send`] sends it.
@@ -204,7 +209,8 @@ impl TestRequest<'_> {
         self
     }
 
-    /// Sends the request and returns the response.
+    /// Sends the request and returns the response. The answer to a `HEAD`
+    /// has no body, as over HTTP.
     ///
     /// # Panics
     ///
@@ -217,7 +223,11 @@ impl TestRequest<'_> {
             .parse()
             .unwrap_or_else(|e| panic!("URI {:?}: {e}", self.uri));
         *request.headers_mut() = self.headers;
-        let (status, headers, body) = self.client.app.handle(request).into_parts();
+        let head = request.method() == Method::HEAD;
+        let (status, headers, mut body) = self.client.app.handle(request).into_parts();
+        if head {
+            body.clear();
+        }
         TestResponse {
             status,
             headers,

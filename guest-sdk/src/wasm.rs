@@ -94,7 +94,7 @@ fn read_request(request: &IncomingRequest, limit: usize) -> Result<Request, Resp
     if declared_length.is_some_and(|length| length > limit as u64) {
         return Err(HttpError::from_status(StatusCode::PAYLOAD_TOO_LARGE).into_response());
     }
-    let method = method(request.method());
+    let method = method(request.method())?;
     let body = if may_have_body(&method, declared_length, &headers) {
         read_body(request, limit)?
     } else {
@@ -162,8 +162,10 @@ fn read_body(request: &IncomingRequest, limit: usize) -> Result<Vec<u8>, Respons
     Ok(bytes)
 }
 
-fn method(method: WasiMethod) -> http::Method {
-    match method {
+/// The request's method; one that is not a method token is a 400, never
+/// taken for another method.
+fn method(method: WasiMethod) -> Result<http::Method, Response> {
+    Ok(match method {
         WasiMethod::Get => http::Method::GET,
         WasiMethod::Head => http::Method::HEAD,
         WasiMethod::Post => http::Method::POST,
@@ -173,10 +175,9 @@ fn method(method: WasiMethod) -> http::Method {
         WasiMethod::Options => http::Method::OPTIONS,
         WasiMethod::Trace => http::Method::TRACE,
         WasiMethod::Patch => http::Method::PATCH,
-        WasiMethod::Other(other) => {
-            http::Method::from_bytes(other.as_bytes()).unwrap_or(http::Method::GET)
-        }
-    }
+        WasiMethod::Other(other) => wafer_contract::method::parse(&other)
+            .map_err(|error| HttpError::bad_request(error.to_string()).into_response())?,
+    })
 }
 
 fn send(response_out: ResponseOutparam, response: Response) {

@@ -16,16 +16,14 @@ use std::time::Duration;
 use bytes::Bytes;
 use criterion::{Criterion, criterion_group, criterion_main};
 use http_body_util::{BodyExt, Full};
-use wafer_host::manifest::Manifest;
-use wafer_host::runtime::{
-    Component, EngineOptions, Instance, InstancePool, RequestState, Runtime,
-};
-use wasmtime_wasi_http::WasiHttpView;
-use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
+use wafer_host::manifest::{ComponentSpec, Manifest};
+use wafer_host::runtime::{Component, EngineOptions, RequestState, Runtime};
 
 const CPU: Duration = Duration::from_secs(5);
 
-fn hello() -> (Runtime, Component) {
+/// The `hello` example as the host loads it, with instances reused for up
+/// to `reuse` requests.
+fn hello(runtime: &Runtime, reuse: u32) -> Component {
     let wasm = std::env::var_os("WAFER_BENCH_COMPONENT")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -37,38 +35,26 @@ fn hello() -> (Runtime, Component) {
         "{} is missing: cargo build --target wasm32-wasip2 --release -p hello",
         wasm.display()
     );
-    let runtime = Runtime::new(&EngineOptions {
-        cache_dir: None,
-        ..EngineOptions::default()
-    })
-    .expect("engine");
-    let spec = &Manifest::single(&wasm).components[0];
-    let component = Component::load(&runtime, spec).expect("load hello.wasm");
-    (runtime, component)
+    let spec = ComponentSpec {
+        instance_reuse: reuse,
+        ..Manifest::single(&wasm).components[0].clone()
+    };
+    Component::load(runtime, &spec, &[]).expect("load hello.wasm")
 }
 
-/// Sends `GET /hello` through `instance` and returns the response body.
-async fn get_hello(component: &Component, mut instance: Instance, pool: &InstancePool) -> Bytes {
+/// Sends `GET /hello` to `component` through the host's per-request entry
+/// point and returns the response body.
+async fn get_hello(runtime: &Runtime, component: &Component) -> Bytes {
     let request = http::Request::get("http://localhost/hello")
         .body(Full::new(Bytes::new()))
         .expect("request");
-    let (sender, receiver) = tokio::sync::oneshot::channel();
-    let incoming = instance
-        .state()
-        .http()
-        .new_incoming_request(Scheme::Http, request)
-        .expect("incoming request");
-    let response_out = instance
-        .state()
-        .http()
-        .new_response_outparam(sender)
-        .expect("response outparam");
-    instance
-        .handle(component.pre(), incoming, response_out)
+    let call = component.call(runtime, request).expect("a guest call");
+    call.run.await.expect("handle");
+    let response = call
+        .answer
         .await
-        .expect("handle");
-    pool.give_back(instance);
-    let response = receiver.await.expect("a response").expect("not an error");
+        .expect("a response")
+        .expect("not an error");
     assert_eq!(response.status(), 200);
     response
         .into_body()
@@ -79,38 +65,32 @@ async fn get_hello(component: &Component, mut instance: Instance, pool: &Instanc
 }
 
 fn benchmarks(c: &mut Criterion) {
-    let (runtime, component) = hello();
+    let runtime = Runtime::new(&EngineOptions {
+        cache_dir: None,
+        ..EngineOptions::default()
+    })
+    .expect("engine");
     let tokio = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("tokio");
-    let state = || RequestState::with_env(&[], 128 << 20, Default::default());
 
-    let fresh = InstancePool::new(1, 0);
+    let fresh = hello(&runtime, 1);
     c.bench_function("fresh instance, GET /hello", |b| {
-        b.iter(|| {
-            tokio.block_on(async {
-                let instance = Instance::fresh(&runtime, state(), CPU);
-                get_hello(&component, instance, &fresh).await
-            })
-        })
+        b.iter(|| tokio.block_on(get_hello(&runtime, &fresh)))
     });
 
-    let reused = InstancePool::new(u32::MAX, 1);
+    let reused = hello(&runtime, u32::MAX);
     c.bench_function("reused instance, GET /hello", |b| {
-        b.iter(|| {
-            tokio.block_on(async {
-                let instance = reused.take(CPU, || Instance::fresh(&runtime, state(), CPU));
-                get_hello(&component, instance, &reused).await
-            })
-        })
+        b.iter(|| tokio.block_on(get_hello(&runtime, &reused)))
     });
 
     c.bench_function("instantiation alone", |b| {
         b.iter(|| {
             tokio.block_on(async {
-                let mut store = runtime.store(state(), CPU);
-                component
+                let state = RequestState::with_env(&[], 128 << 20, Default::default());
+                let mut store = runtime.store(state, CPU);
+                fresh
                     .pre()
                     .instantiate_async(&mut store)
                     .await

@@ -1,25 +1,32 @@
 //! The Wafer host: serves many WASI HTTP components behind one port.
 //!
-//! - [`manifest`] reads `wafer.toml`: components, routes, sources.
-//! - [`routes`] picks the component for a path: longest route prefix first.
-//! - [`runtime`] is wasmtime: the engine, loading and checking components, and
-//!   the sandboxed per-request state.
-//! - [`server`] is the HTTP front: hyper, a fresh instance per request, and a
-//!   JSON error for every failure.
+//! Layers, each importing only those below it:
+//!
+//! - [`manifest`] reads `wafer.toml`: components, routes, limits, auth and
+//!   docs settings. With [`routes`] (the route patterns and the table that
+//!   finds a component by path) and [`reply`] (answers the host writes
+//!   itself, as values), it is the bottom.
+//! - [`runtime`] is wasmtime: the engine, loading and checking components,
+//!   the sandboxed per-request state, and [`Component::call`](runtime::Component::call),
+//!   the per-request entry point.
 //! - [`auth`] is security at the edge: the gate that checks requests against
-//!   their operations' security requirements, the forwarded identity, and the
-//!   OAuth2 token endpoint.
-//! - [`limits`] is what one request may cost: memory, CPU and wall-clock time,
-//!   body size, concurrency.
+//!   their operations' security requirements (with the path rules of
+//!   `wafer-contract`, which the SDK routes by), the forwarded identity, and
+//!   the OAuth2 token endpoint.
 //! - [`docs`] merges the components' OpenAPI documents and serves them with
 //!   Swagger UI and ReDoc.
+//! - [`deployment`] puts one manifest together: each component with its gate
+//!   rules and permits, the gate and the docs.
+//! - [`server`] is the HTTP front: hyper, the current deployment, and a JSON
+//!   error for every failure.
 //!
 //! The `wafer` binary (`src/main.rs`) is the command line over these.
 
 pub mod auth;
+pub mod deployment;
 pub mod docs;
-pub mod limits;
 pub mod manifest;
+pub mod reply;
 pub mod routes;
 pub mod runtime;
 pub mod server;

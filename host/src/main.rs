@@ -12,10 +12,10 @@ use clap::{Args, Parser, Subcommand};
 use tracing::info;
 mod cli;
 
-use wafer_host::docs::{component_documents, merged_document};
-use wafer_host::limits::instance_slots;
+use wafer_host::deployment::{self, Deployment};
+use wafer_host::docs::merged_document;
 use wafer_host::manifest::{DEFAULT_LISTEN, Manifest};
-use wafer_host::runtime::engine::{DEFAULT_MAX_MEMORY, default_cache_dir};
+use wafer_host::runtime::engine::default_cache_dir;
 use wafer_host::runtime::{EngineOptions, Runtime};
 use wafer_host::server::Server;
 
@@ -111,29 +111,12 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if args.build {
         build(&manifest, &args.target)?;
     }
-    let options = EngineOptions {
-        cache_dir: if args.no_cache {
-            None
-        } else {
-            args.cache_dir.or_else(default_cache_dir)
-        },
-        // The pooling allocator's slots fit the largest instance.
-        max_memory: manifest
-            .components
-            .iter()
-            .map(|component| component.limits.memory_bytes)
-            .max()
-            .unwrap_or(DEFAULT_MAX_MEMORY),
-        // As many slots as the manifest can use: each costs start-up time.
-        instance_slots: instance_slots(manifest.server_limits.concurrency, &manifest.components),
+    let cache_dir = if args.no_cache {
+        None
+    } else {
+        args.cache_dir.or_else(default_cache_dir)
     };
-    let runtime = Runtime::new(&options)?;
-    let components = cli::reload::components(&runtime, &manifest)?;
-    // Entries this start used are marked; the rest are pruned in the
-    // background, so that the start does not wait for it.
-    if let Some(cache) = runtime.cache().cloned() {
-        std::thread::spawn(move || cache.prune());
-    }
+    let runtime = Runtime::new(&EngineOptions::for_manifest(&manifest, cache_dir))?;
     let listen = match (args.listen, manifest.listen) {
         (Some(listen), _) | (None, Some(listen)) => listen,
         (None, None) => DEFAULT_LISTEN.parse()?,
@@ -141,8 +124,13 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
     let tokio = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     tokio.block_on(async move {
-        let count = components.len();
-        let deployment = cli::reload::deployment(&runtime, &manifest, components).await?;
+        let count = manifest.components.len();
+        let deployment = Deployment::load(&runtime, &manifest).await?;
+        // Entries this start used are marked; the rest are pruned in the
+        // background, so that the start does not wait for it.
+        if let Some(cache) = runtime.cache().cloned() {
+            std::thread::spawn(move || cache.prune());
+        }
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
@@ -169,10 +157,6 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             hangup,
             args.target.clone(),
             args.watch,
-            cli::reload::Capacity {
-                max_memory: options.max_memory,
-                server_concurrency: manifest.server_limits.concurrency,
-            },
         ));
         server.serve(listener, shutdown).await;
         info!("stopped");
@@ -202,14 +186,15 @@ fn openapi(target: &Path) -> anyhow::Result<()> {
         instance_slots: u32::try_from(manifest.components.len().max(1)).unwrap_or(u32::MAX),
         ..EngineOptions::default()
     })?;
-    let components = cli::reload::components(&runtime, &manifest)?;
+    let components = deployment::load_components(&runtime, &manifest, &[])?;
     let tokio = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let document = tokio.block_on(async {
         match components.as_slice() {
             [component] if is_wasm_file(target) => component.openapi(&runtime).await,
             _ => {
-                let documents = component_documents(&runtime, &manifest, &components).await?;
-                merged_document(&manifest, &documents)
+                let documents =
+                    deployment::read_documents(&runtime, &manifest, &components).await?;
+                merged_document(&manifest, &deployment::component_docs(&manifest, documents))
             }
         }
     })?;

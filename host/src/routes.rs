@@ -1,5 +1,6 @@
 //! Which component serves a request path: the manifest's routes, longest
-//! prefix first.
+//! prefix first. Below the manifest, which parses its routes with
+//! [`RoutePattern`]; imports nothing of the host.
 
 use std::fmt;
 
@@ -81,29 +82,28 @@ impl fmt::Display for RoutePattern {
     }
 }
 
-/// The routes of all components; `find` returns the index of the component
-/// that serves a path.
-#[derive(Debug, Clone, Default)]
-pub struct RouteTable {
-    routes: Vec<RoutePattern>,
+/// What serves each route, found by request path.
+#[derive(Debug, Clone)]
+pub struct RouteTable<T> {
+    routes: Vec<(RoutePattern, T)>,
 }
 
-impl RouteTable {
-    /// A table of the given routes; indexes follow the order given.
-    pub fn new(routes: impl IntoIterator<Item = RoutePattern>) -> RouteTable {
+impl<T> RouteTable<T> {
+    /// A table of routes and what serves each.
+    pub fn new(routes: impl IntoIterator<Item = (RoutePattern, T)>) -> RouteTable<T> {
         RouteTable {
             routes: routes.into_iter().collect(),
         }
     }
 
-    /// The component serving `path`, if any.
-    pub fn find(&self, path: &str) -> Option<usize> {
+    /// What serves `path`, if anything: the most specific route that matches
+    /// it.
+    pub fn find(&self, path: &str) -> Option<&T> {
         self.routes
             .iter()
-            .enumerate()
-            .filter(|(_, route)| route.matches(path))
-            .max_by_key(|(_, route)| route.specificity())
-            .map(|(index, _)| index)
+            .filter(|(route, _)| route.matches(path))
+            .max_by_key(|(route, _)| route.specificity())
+            .map(|(_, served_by)| served_by)
     }
 }
 
@@ -111,31 +111,32 @@ impl RouteTable {
 mod tests {
     use super::*;
 
-    fn table(routes: &[&str]) -> RouteTable {
+    fn table(routes: &[&str]) -> RouteTable<usize> {
         RouteTable::new(
             routes
                 .iter()
-                .map(|r| RoutePattern::parse(r).expect("valid route")),
+                .map(|r| RoutePattern::parse(r).expect("valid route"))
+                .zip(0..),
         )
     }
 
     #[test]
     fn longest_prefix_wins() {
         let t = table(&["/...", "/items/...", "/items/special/...", "/hello"]);
-        assert_eq!(t.find("/"), Some(0));
-        assert_eq!(t.find("/other"), Some(0));
-        assert_eq!(t.find("/items"), Some(1));
-        assert_eq!(t.find("/items/5"), Some(1));
-        assert_eq!(t.find("/items/special/5"), Some(2));
-        assert_eq!(t.find("/hello"), Some(3));
-        assert_eq!(t.find("/hello/x"), Some(0));
+        assert_eq!(t.find("/"), Some(&0));
+        assert_eq!(t.find("/other"), Some(&0));
+        assert_eq!(t.find("/items"), Some(&1));
+        assert_eq!(t.find("/items/5"), Some(&1));
+        assert_eq!(t.find("/items/special/5"), Some(&2));
+        assert_eq!(t.find("/hello"), Some(&3));
+        assert_eq!(t.find("/hello/x"), Some(&0));
     }
 
     #[test]
     fn prefixes_end_at_segment_boundaries() {
         let t = table(&["/hello/...", "/exact"]);
         assert_eq!(t.find("/helloworld"), None);
-        assert_eq!(t.find("/hello/"), Some(0));
+        assert_eq!(t.find("/hello/"), Some(&0));
         assert_eq!(t.find("/exact/"), None);
         assert_eq!(t.find("/exactly"), None);
     }
@@ -143,8 +144,8 @@ mod tests {
     #[test]
     fn exact_beats_wildcard_of_the_same_path() {
         let t = table(&["/items/...", "/items"]);
-        assert_eq!(t.find("/items"), Some(1));
-        assert_eq!(t.find("/items/1"), Some(0));
+        assert_eq!(t.find("/items"), Some(&1));
+        assert_eq!(t.find("/items/1"), Some(&0));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::examples::examples;
 use crate::support::components::target_dir;
 use crate::support::process::wafer;
 use crate::support::python::{python, validate_openapi};
-use crate::support::{Server, run_to_exit, run_tool, wasm, workspace};
+use crate::support::{Server, refused_start, run_tool, wasm, workspace};
 
 fn examples_manifest() -> String {
     workspace()
@@ -166,8 +166,7 @@ fn a_path_documented_by_two_components_stops_the_host() {
             component("greeter", "/greet/...", "hello")
         ),
     );
-    let (status, stderr) = run_to_exit(&["serve", &path, "--listen", "127.0.0.1:0"]);
-    assert_eq!(status.code(), Some(1), "{stderr}");
+    let stderr = refused_start(&path);
     assert!(
         stderr.contains(
             "the path /hello is documented by both component \"hello\" and component \"greeter\""
@@ -201,8 +200,7 @@ fn a_component_without_a_document_is_served_and_described_as_such() {
     drop(server);
 
     let strict = manifest(&dir, &format!("[docs]\nstrict = true\n\n{components}"));
-    let (status, stderr) = run_to_exit(&["serve", &strict, "--listen", "127.0.0.1:0"]);
-    assert_eq!(status.code(), Some(1), "{stderr}");
+    let stderr = refused_start(&strict);
     assert!(
         stderr.contains("does not export wafer:app/metadata@0.1.0"),
         "{stderr}"

@@ -35,11 +35,8 @@ impl Parse for RouteArgs {
                 "expected the path template, e.g. #[get(\"/items/{item_id}\")]",
             )
         })?;
-        if !path.value().starts_with('/') {
-            return Err(syn::Error::new(
-                path.span(),
-                "the path template must start with '/'",
-            ));
+        if let Err(error) = wafer_contract::path::Template::parse(&path.value()) {
+            return Err(syn::Error::new(path.span(), error.to_string()));
         }
         let mut args = RouteArgs {
             path,

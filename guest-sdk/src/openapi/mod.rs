@@ -55,18 +55,16 @@ pub(crate) fn document(info: &ApiInfo, routes: impl Iterator<Item = RouteInfo>) 
     let mut security = Vec::new();
     let mut security_schemes = serde_json::Map::new();
     for route in routes {
-        let Some(method) = http_method(&route.method) else {
+        // A route of another method is served but cannot be documented;
+        // the host's gate refuses it where the document declares security.
+        let Some((method, key)) = http_method(&route.method) else {
             continue;
         };
         let mut spec = OperationSpec::default();
         (route.describe)(&mut spec);
         validated |= spec.validated;
         if let Some(requirements) = spec.security.take() {
-            security.push((
-                route.path,
-                route.method.as_str().to_ascii_lowercase(),
-                requirements,
-            ));
+            security.push((route.path, key, requirements));
         }
         security_schemes.extend(std::mem::take(&mut spec.security_schemes));
         let operation = operation(&route, &mut spec);
@@ -100,7 +98,7 @@ pub(crate) fn document(info: &ApiInfo, routes: impl Iterator<Item = RouteInfo>) 
         if let Some(operation) = document
             .get_mut("paths")
             .and_then(|paths| paths.get_mut(path))
-            .and_then(|item| item.get_mut(&method))
+            .and_then(|item| item.get_mut(method))
         {
             operation["security"] = serde_json::json!(requirements);
         }
@@ -186,18 +184,21 @@ fn operation(route: &RouteInfo, spec: &mut OperationSpec) -> Operation {
         .build()
 }
 
-fn http_method(method: &Method) -> Option<HttpMethod> {
-    Some(match *method {
-        Method::GET => HttpMethod::Get,
-        Method::POST => HttpMethod::Post,
-        Method::PUT => HttpMethod::Put,
-        Method::DELETE => HttpMethod::Delete,
-        Method::PATCH => HttpMethod::Patch,
-        Method::HEAD => HttpMethod::Head,
-        Method::OPTIONS => HttpMethod::Options,
-        Method::TRACE => HttpMethod::Trace,
-        _ => return None,
-    })
+/// utoipa's name for a method OpenAPI can document, and its key in a path
+/// item.
+fn http_method(method: &Method) -> Option<(HttpMethod, &'static str)> {
+    let key = wafer_contract::method::operation_key(method)?;
+    let method = match key {
+        "get" => HttpMethod::Get,
+        "post" => HttpMethod::Post,
+        "put" => HttpMethod::Put,
+        "delete" => HttpMethod::Delete,
+        "patch" => HttpMethod::Patch,
+        "head" => HttpMethod::Head,
+        "options" => HttpMethod::Options,
+        _ => HttpMethod::Trace,
+    };
+    Some((method, key))
 }
 
 /// The first paragraph of a doc comment, and the rest.

@@ -5,6 +5,7 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
+use wafer_contract::credentials::scopes_of;
 
 use super::scheme::Schemes;
 use super::verify;
@@ -150,19 +151,4 @@ impl<S: Schemes, C> DescribeArgument for Identity<S, C> {
             );
         }
     }
-}
-
-/// OAuth2's `scope` (space-separated), or a `scopes` or `scp` list.
-fn scopes_of(claims: &Value) -> Vec<String> {
-    let mut scopes = Vec::new();
-    for key in ["scope", "scopes", "scp"] {
-        match claims.get(key) {
-            Some(Value::String(text)) => scopes.extend(text.split_whitespace().map(str::to_owned)),
-            Some(Value::Array(items)) => {
-                scopes.extend(items.iter().filter_map(Value::as_str).map(str::to_owned))
-            }
-            _ => {}
-        }
-    }
-    scopes
 }

@@ -51,4 +51,4 @@ mod verify;
 
 pub use identity::{Claims, Identity};
 pub use scheme::{ApiKeyLocation, Scheme, Schemes, SecurityScheme};
-pub use verify::{IDENTITY_HEADER, IDENTITY_SECRET_ENV};
+pub use wafer_contract::identity::{IDENTITY_HEADER, IDENTITY_SECRET_ENV};

@@ -4,20 +4,12 @@
 use http::StatusCode;
 use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, Validation};
 use serde_json::Value;
+use wafer_contract::credentials::{MAX_TOKEN_LENGTH, bearer_token};
+use wafer_contract::identity::{self, IDENTITY_HEADER, IDENTITY_SECRET_ENV};
 
 use super::scheme::{Kind, Scheme};
 use crate::HttpError;
 use crate::context::RequestContext;
-
-/// The request header in which the Wafer host forwards verified identities.
-pub const IDENTITY_HEADER: &str = "wafer-identity";
-
-/// The environment variable that holds the secret the host signs
-/// [`IDENTITY_HEADER`] with. Only the Wafer host sets it.
-pub const IDENTITY_SECRET_ENV: &str = "WAFER_IDENTITY_SECRET";
-
-/// Tokens longer than this are refused before any parsing.
-const MAX_TOKEN_LENGTH: usize = 8 * 1024;
 
 /// Why no claims: a response for the client.
 pub(crate) enum Refusal {
@@ -51,13 +43,8 @@ fn forwarded(
     let Some(header) = cx.headers().get(IDENTITY_HEADER) else {
         return Err(Refusal::Missing);
     };
-    let token = header.to_str().map_err(|_| Refusal::Invalid)?;
-    let key = DecodingKey::from_secret(secret.as_bytes()).map_err(|_| Refusal::Invalid)?;
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.set_issuer(&["wafer-host"]);
-    let data =
-        jsonwebtoken::decode::<Value>(token, &key, &validation).map_err(|_| Refusal::Invalid)?;
-    let identities = data.claims.get("identities").ok_or(Refusal::Invalid)?;
+    let header = header.to_str().map_err(|_| Refusal::Invalid)?;
+    let identities = identity::verify(header, secret.as_bytes()).map_err(|_| Refusal::Invalid)?;
     schemes
         .iter()
         .find_map(|(name, _)| identities.get(*name).cloned())
@@ -82,10 +69,7 @@ fn standalone(
     let token = cx
         .headers()
         .get(http::header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim())
+        .and_then(|value| bearer_token(value.to_str().ok()?))
         .ok_or(Refusal::Missing)?;
     let (keys, validation) = configured_jwt().map_err(Refusal::Unconfigured)?;
     if token.len() > MAX_TOKEN_LENGTH {

@@ -5,6 +5,7 @@
 use http::header::{AUTHORIZATION, COOKIE};
 use http::request::Parts;
 use serde_json::Value;
+use wafer_contract::credentials::bearer_token;
 
 /// Where a scheme's credential is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,12 +84,7 @@ impl Credential {
                 let Ok(value) = value.to_str() else {
                     return Presented::Unreadable;
                 };
-                match value.split_once(' ') {
-                    Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
-                        Presented::Value(token.trim())
-                    }
-                    _ => Presented::Missing,
-                }
+                bearer_token(value).map_or(Presented::Missing, Presented::Value)
             }
             Credential::ApiKey {
                 location: KeyLocation::Header,

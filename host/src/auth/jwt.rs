@@ -8,11 +8,10 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, Validation};
 use serde_json::Value;
 
-use super::AuthError;
-use super::settings::JwtSettings;
+use wafer_contract::credentials::MAX_TOKEN_LENGTH;
 
-/// Tokens longer than this are refused before any parsing.
-pub(crate) const MAX_TOKEN_LENGTH: usize = 8 * 1024;
+use super::AuthError;
+use crate::manifest::JwtSettings;
 
 /// Why a token was refused, for the `error_description` of the 401.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,7 +133,7 @@ impl JwtVerifier {
     ) -> JwtVerifier {
         let mut validation = Validation::new(algorithm);
         validation.validate_nbf = true;
-        validation.leeway = super::settings::DEFAULT_LEEWAY_SECONDS;
+        validation.leeway = crate::manifest::DEFAULT_LEEWAY_SECONDS;
         validation.set_audience(&[audience]);
         validation.set_issuer(&[issuer]);
         JwtVerifier {

@@ -1,8 +1,11 @@
-//! Finding a request's operation in a component's OpenAPI document, and the
-//! security requirements it has.
+//! A component's operations as its OpenAPI document declares them, each with
+//! its security requirements, matched against requests by the same
+//! [`Router`] the SDK routes with.
 
 use http::Method;
 use serde_json::Value;
+use wafer_contract::method::OPERATION_METHODS;
+use wafer_contract::path::{Match, Router};
 
 /// One scheme of a requirement, with the scopes it must grant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,206 +15,114 @@ pub(crate) struct SchemeRequirement {
 }
 
 /// A security requirement object: every scheme in it must pass. An empty
-/// one allows anonymous access.
+/// one is anonymous access.
 pub(crate) type Requirement = Vec<SchemeRequirement>;
 
-#[derive(Debug, PartialEq, Eq)]
-enum Segment {
-    Literal(String),
-    Parameter,
-}
+/// An operation's requirements: alternatives, one of which must pass; never
+/// empty (an operation without security has the one anonymous requirement).
+pub(crate) type Alternatives = Vec<Requirement>;
 
-struct Operation {
-    method: Method,
-    template: Vec<Segment>,
-    /// Alternatives: one of them must pass. Empty: no security.
-    requirements: Vec<Requirement>,
-}
-
-/// The operations of one component that have security requirements.
-#[derive(Default)]
+/// The operations of one component's document.
+#[derive(Debug, Default)]
 pub(crate) struct OperationTable {
-    operations: Vec<Operation>,
+    router: Router<Alternatives>,
+    /// Whether any requirement names a scheme: only then is there anything
+    /// to enforce, and an undocumented request is refused.
+    secured: bool,
 }
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 impl OperationTable {
-    /// The table of a component's document.
-    pub(crate) fn new(document: &Value) -> OperationTable {
-        let default = document.get("security").map(requirements);
-        let mut operations = Vec::new();
-        let Some(paths) = document.get("paths").and_then(Value::as_object) else {
-            return OperationTable::default();
-        };
-        for (path, item) in paths {
-            for method in METHODS {
-                let Some(operation) = item.get(method) else {
+    /// The table of a component's document. A `security` that is not a list
+    /// of requirements is an error (the gate cannot tell what it asks for),
+    /// and so are, when the document declares security, a path that is not
+    /// a template the SDK could serve and two paths that match the same
+    /// requests (the gate could not tell which operation a request is for).
+    pub(crate) fn new(document: &Value) -> Result<OperationTable, String> {
+        let default = document
+            .get("security")
+            .map(|security| alternatives(security).map_err(|why| format!("security: {why}")))
+            .transpose()?;
+        let mut table = OperationTable::default();
+        let mut problems = Vec::new();
+        let paths = document.get("paths").and_then(Value::as_object);
+        for (path, item) in paths.into_iter().flatten() {
+            for (method, key) in &OPERATION_METHODS {
+                let Some(operation) = item.get(*key) else {
                     continue;
                 };
                 let requirements = match operation.get("security") {
-                    Some(security) => requirements(security),
-                    None => default.clone().unwrap_or_default(),
+                    Some(security) => alternatives(security)
+                        .map_err(|why| format!("paths.{path}.{key}.security: {why}"))?,
+                    None => default.clone().unwrap_or_else(anonymous),
                 };
-                let Ok(method) = method.to_ascii_uppercase().parse::<Method>() else {
-                    continue;
-                };
-                operations.push(Operation {
-                    method,
-                    template: template(path),
-                    requirements,
-                });
+                table.secured |= requirements
+                    .iter()
+                    .any(|requirement| !requirement.is_empty());
+                if let Err(problem) = table.router.add(method.clone(), path, requirements) {
+                    problems.push(problem.to_string());
+                }
             }
         }
-        OperationTable { operations }
+        match problems.first() {
+            Some(problem) if table.secured => Err(format!(
+                "the gate cannot tell which operation a request is for: {problem}"
+            )),
+            _ => Ok(table),
+        }
+    }
+
+    /// Whether the document requires a credential anywhere.
+    pub(crate) fn is_secured(&self) -> bool {
+        self.secured
     }
 
     /// Every scheme any operation requires.
     pub(crate) fn schemes(&self) -> impl Iterator<Item = &str> {
-        self.operations
-            .iter()
-            .flat_map(|operation| &operation.requirements)
+        self.router
+            .routes()
+            .flat_map(|(_, _, alternatives)| alternatives)
             .flatten()
             .map(|requirement| requirement.scheme.as_str())
     }
 
-    /// The requirements of the operation that serves `method path`: literal
-    /// segments win over parameters, left to right, as the SDK's router
-    /// decides. `HEAD` falls back to `GET`. An unknown operation has none:
-    /// the component answers 404 or 405 itself.
-    pub(crate) fn requirements(&self, method: &Method, path: &str) -> &[Requirement] {
-        let segments: Vec<String> = path
-            .trim_start_matches('/')
-            .split('/')
-            .map(|segment| {
-                percent_encoding::percent_decode_str(segment)
-                    .decode_utf8_lossy()
-                    .into_owned()
-            })
-            .collect();
-        let find = |method: &Method| {
-            self.operations
-                .iter()
-                .filter(|operation| operation.method == *method)
-                .filter_map(|operation| {
-                    matches(&operation.template, &segments).map(|rank| (rank, operation))
-                })
-                .max_by(|(a, _), (b, _)| a.cmp(b))
-                .map(|(_, operation)| operation.requirements.as_slice())
-        };
-        find(method)
-            .or_else(|| {
-                (*method == Method::HEAD)
-                    .then(|| find(&Method::GET))
-                    .flatten()
-            })
-            .unwrap_or(&[])
+    /// The operation that serves `method path`, as the SDK's router decides.
+    pub(crate) fn find(&self, method: &Method, path: &str) -> Match<'_, Alternatives> {
+        self.router.find(method, path)
     }
 }
 
-/// Whether `segments` fit `template`, with a rank: which segments were literal.
-fn matches(template: &[Segment], segments: &[String]) -> Option<Vec<bool>> {
-    if template.len() != segments.len() {
-        return None;
+/// The one requirement of an operation open to anyone.
+fn anonymous() -> Alternatives {
+    vec![Requirement::new()]
+}
+
+/// `[{"bearer": ["read"]}, {"api_key": []}]` as alternatives; `[]` (no
+/// security) as anonymous access. Anything else is refused, never read as
+/// no security.
+fn alternatives(security: &Value) -> Result<Alternatives, String> {
+    let malformed =
+        || format!("{security} is not a list of security requirements like [{{\"bearer\": []}}]");
+    let mut alternatives = Alternatives::new();
+    for requirement in security.as_array().ok_or_else(malformed)? {
+        let mut schemes = Requirement::new();
+        for (scheme, scopes) in requirement.as_object().ok_or_else(malformed)? {
+            let scopes = scopes.as_array().ok_or_else(malformed)?;
+            schemes.push(SchemeRequirement {
+                scheme: scheme.clone(),
+                scopes: scopes
+                    .iter()
+                    .map(|scope| scope.as_str().map(str::to_owned).ok_or_else(malformed))
+                    .collect::<Result<_, _>>()?,
+            });
+        }
+        alternatives.push(schemes);
     }
-    template
-        .iter()
-        .zip(segments)
-        .map(|(part, segment)| match part {
-            Segment::Literal(literal) => (literal == segment).then_some(true),
-            Segment::Parameter => (!segment.is_empty()).then_some(false),
-        })
-        .collect()
-}
-
-fn template(path: &str) -> Vec<Segment> {
-    path.trim_start_matches('/')
-        .split('/')
-        .map(|segment| {
-            if segment.starts_with('{') && segment.ends_with('}') {
-                Segment::Parameter
-            } else {
-                Segment::Literal(segment.to_owned())
-            }
-        })
-        .collect()
-}
-
-/// `[{"bearer": ["read"]}, {"api_key": []}]` as requirements.
-fn requirements(security: &Value) -> Vec<Requirement> {
-    security
-        .as_array()
-        .map(|alternatives| {
-            alternatives
-                .iter()
-                .filter_map(Value::as_object)
-                .map(|requirement| {
-                    requirement
-                        .iter()
-                        .map(|(scheme, scopes)| SchemeRequirement {
-                            scheme: scheme.clone(),
-                            scopes: scopes
-                                .as_array()
-                                .map(|scopes| {
-                                    scopes
-                                        .iter()
-                                        .filter_map(Value::as_str)
-                                        .map(str::to_owned)
-                                        .collect()
-                                })
-                                .unwrap_or_default(),
-                        })
-                        .collect()
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    Ok(if alternatives.is_empty() {
+        anonymous()
+    } else {
+        alternatives
+    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn finds_requirements_with_literals_first_and_defaults() {
-        let table = OperationTable::new(&json!({
-            "security": [{"bearer": []}],
-            "paths": {
-                "/items/{id}": {"get": {}, "delete": {"security": [{"bearer": ["admin"]}, {"key": []}]}},
-                "/items/mine": {"get": {"security": [{}]}},
-                "/public": {"get": {"security": []}}
-            }
-        }));
-        let bearer = |scopes: &[&str]| SchemeRequirement {
-            scheme: "bearer".into(),
-            scopes: scopes.iter().map(|s| s.to_string()).collect(),
-        };
-        assert_eq!(
-            table.requirements(&Method::GET, "/items/5"),
-            &[vec![bearer(&[])]]
-        );
-        assert_eq!(table.requirements(&Method::HEAD, "/items/5").len(), 1);
-        assert_eq!(
-            table.requirements(&Method::DELETE, "/items/5"),
-            &[
-                vec![bearer(&["admin"])],
-                vec![SchemeRequirement {
-                    scheme: "key".into(),
-                    scopes: vec![]
-                }]
-            ]
-        );
-        assert_eq!(table.requirements(&Method::GET, "/items/mine"), &[vec![]]);
-        assert!(table.requirements(&Method::GET, "/public").is_empty());
-        assert!(table.requirements(&Method::GET, "/nowhere").is_empty());
-        assert!(table.requirements(&Method::GET, "/items/").is_empty());
-        assert_eq!(
-            table.requirements(&Method::GET, "/items/%6Dine"),
-            &[vec![]],
-            "percent-encoded literals match as decoded"
-        );
-    }
-}
+mod tests;

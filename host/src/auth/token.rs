@@ -6,15 +6,15 @@ use std::path::Path;
 
 use base64::Engine as _;
 use http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, WWW_AUTHENTICATE};
-use http::{HeaderValue, Method, Response, StatusCode};
+use http::{HeaderValue, Method, StatusCode};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
 use serde_json::json;
 
 use super::AuthError;
 use super::accounts::{self, Account, hash_secret, verify_secret};
 use super::jwt::JwtVerifier;
-use super::settings::TokenEndpointSettings;
-use crate::server::Body;
+use crate::manifest::TokenEndpointSettings;
+use crate::reply::{self, Reply};
 
 /// Form bodies larger than this are refused.
 const MAX_FORM_BYTES: usize = 16 * 1024;
@@ -140,7 +140,11 @@ impl TokenEndpoint {
     }
 
     /// Answers a request to the endpoint's path.
-    pub async fn respond(&self, request: http::Request<hyper::body::Incoming>) -> Response<Body> {
+    pub async fn respond<B>(&self, request: http::Request<B>) -> Reply
+    where
+        B: hyper::body::Body,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
         match self.token(request).await {
             Ok(body) => json_response(StatusCode::OK, &body, None),
             Err(refusal) => {
@@ -155,10 +159,11 @@ impl TokenEndpoint {
         }
     }
 
-    async fn token(
-        &self,
-        request: http::Request<hyper::body::Incoming>,
-    ) -> Result<serde_json::Value, Refusal> {
+    async fn token<B>(&self, request: http::Request<B>) -> Result<serde_json::Value, Refusal>
+    where
+        B: hyper::body::Body,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
         if request.method() != Method::POST {
             return Err(Refusal::new(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -355,8 +360,8 @@ fn json_response(
     status: StatusCode,
     body: &serde_json::Value,
     challenge: Option<HeaderValue>,
-) -> Response<Body> {
-    let mut response = crate::server::json_response(status, &body.to_string());
+) -> Reply {
+    let mut response = reply::json(status, body.to_string());
     let headers = response.headers_mut();
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Some(challenge) = challenge {

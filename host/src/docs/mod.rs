@@ -8,43 +8,11 @@ use bytes::Bytes;
 use http::header::{CONTENT_ENCODING, CONTENT_TYPE, LOCATION};
 use http::{HeaderValue, Method, Response, StatusCode};
 use serde_json::Value;
-use tracing::warn;
 
-use crate::manifest::{DocsSettings, Manifest};
-use crate::runtime::{Component, Runtime};
-use crate::server::{Body, full_body};
+use crate::manifest::{AuthSettings, DocsSettings, Manifest, SchemeSettings};
+use crate::reply::Reply;
 
 pub use merge::{ApiInfo, ComponentDoc, MergeError};
-
-/// Reads every component's document. A component whose document is missing
-/// or invalid is logged and has none, unless the manifest's `docs.strict`
-/// makes it an error.
-pub async fn component_documents(
-    runtime: &Runtime,
-    manifest: &Manifest,
-    components: &[Component],
-) -> anyhow::Result<Vec<ComponentDoc>> {
-    let mut docs = Vec::with_capacity(components.len());
-    for (component, spec) in components.iter().zip(&manifest.components) {
-        let document = match component.openapi(runtime).await.and_then(checked) {
-            Ok(document) => Some(document),
-            Err(error) if manifest.docs.strict => return Err(error),
-            Err(error) => {
-                warn!(
-                    component = component.name(),
-                    "no API description: {error:#}"
-                );
-                None
-            }
-        };
-        docs.push(ComponentDoc {
-            name: spec.name.clone(),
-            description: spec.description.clone(),
-            document,
-        });
-    }
-    Ok(docs)
-}
 
 /// Merges the components' documents into the host's, with the manifest's
 /// `info` and `servers`, and OAuth2 flows pointed at the host's token
@@ -52,7 +20,7 @@ pub async fn component_documents(
 pub fn merged_document(manifest: &Manifest, documents: &[ComponentDoc]) -> anyhow::Result<Value> {
     let mut documents = documents.to_vec();
     for document in documents.iter_mut().filter_map(|doc| doc.document.as_mut()) {
-        crate::auth::point_flows_at_token_endpoint(document, &manifest.auth);
+        point_flows_at_token_endpoint(document, &manifest.auth);
     }
     let info = ApiInfo {
         title: manifest.docs.title.clone(),
@@ -63,8 +31,35 @@ pub fn merged_document(manifest: &Manifest, documents: &[ComponentDoc]) -> anyho
     Ok(merge::merge(&info, &documents)?)
 }
 
+/// Points the OAuth2 flows of schemes whose tokens the host issues at the
+/// host's token endpoint, so that Swagger UI's "Authorize" logs in there.
+fn point_flows_at_token_endpoint(document: &mut Value, settings: &AuthSettings) {
+    let Some(endpoint) = &settings.token_endpoint else {
+        return;
+    };
+    let Some(schemes) = document
+        .pointer_mut("/components/securitySchemes")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for (name, scheme) in schemes {
+        if settings.schemes.get(name) != Some(&SchemeSettings::IssuedHere) {
+            continue;
+        }
+        let flows = scheme.get_mut("flows").and_then(Value::as_object_mut);
+        for flow in flows.into_iter().flat_map(|flows| flows.values_mut()) {
+            if let Some(flow) = flow.as_object_mut()
+                && flow.contains_key("tokenUrl")
+            {
+                flow.insert("tokenUrl".into(), Value::String(endpoint.path.clone()));
+            }
+        }
+    }
+}
+
 /// Refuses what is not an OpenAPI 3 document.
-fn checked(document: Value) -> anyhow::Result<Value> {
+pub fn checked(document: Value) -> anyhow::Result<Value> {
     let version = document
         .get("openapi")
         .and_then(Value::as_str)
@@ -108,8 +103,8 @@ impl Docs {
         }
     }
 
-    /// The response if `path` is one of the docs' paths.
-    pub fn respond(&self, method: &Method, path: &str) -> Option<Response<Body>> {
+    /// The answer if `path` is one of the docs' paths.
+    pub fn respond(&self, method: &Method, path: &str) -> Option<Reply> {
         if method != Method::GET && method != Method::HEAD {
             return None;
         }
@@ -154,8 +149,8 @@ impl Docs {
     }
 }
 
-fn file(bytes: Bytes, content_type: &str, gzipped: bool) -> Response<Body> {
-    let mut response = Response::new(full_body(bytes));
+fn file(bytes: Bytes, content_type: &str, gzipped: bool) -> Reply {
+    let mut response = Response::new(bytes);
     if let Ok(value) = HeaderValue::from_str(content_type) {
         response.headers_mut().insert(CONTENT_TYPE, value);
     }
@@ -167,8 +162,8 @@ fn file(bytes: Bytes, content_type: &str, gzipped: bool) -> Response<Body> {
     response
 }
 
-fn redirect(location: &str) -> Response<Body> {
-    let mut response = Response::new(full_body(Bytes::new()));
+fn redirect(location: &str) -> Reply {
+    let mut response = Response::new(Bytes::new());
     *response.status_mut() = StatusCode::PERMANENT_REDIRECT;
     if let Ok(value) = HeaderValue::from_str(location) {
         response.headers_mut().insert(LOCATION, value);

@@ -1,5 +1,8 @@
 //! `wafer.toml`: which components to serve, where, and how to build them.
 //!
+//! The bottom layer of the host: configuration types and their checks, and
+//! nothing of the host above them.
+//!
 //! ```toml
 //! [server]
 //! listen = "127.0.0.1:8080"      # optional; `--listen` overrides it
@@ -14,6 +17,8 @@
 //! environment = { GREETING = "hi" }  # default: none
 //! limits = { cpu_ms = 1000 }      # see `limits`
 //! instance_reuse = 1             # requests one instance serves; >1 trades isolation for speed
+//! requires_auth = true           # its document must declare security, or the host does not start
+//! allow_undocumented = true      # requests its document does not describe pass the gate unchecked
 //!
 //! [docs]                         # optional; the values shown are the defaults
 //! title = "Wafer"
@@ -26,18 +31,34 @@
 //! strict = false                 # true: a component without a valid document stops the host
 //! ```
 
-use std::collections::HashSet;
+mod auth;
+mod component;
+mod docs;
+mod limits;
+mod outbound;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::auth::settings::{AuthSettings, RawAuth};
-use crate::limits::{Limits, RawLimits, RawServerLimits, ServerLimits};
+pub use auth::{
+    AuthSettings, DEFAULT_LEEWAY_SECONDS, JwtSettings, SchemeSettings, TokenEndpointSettings,
+};
+pub use component::ComponentSpec;
+pub use docs::DocsSettings;
+pub use limits::{DEFAULT_SERVER_CONCURRENCY, Limits, MAX_INSTANCES, ServerLimits, instance_slots};
+pub use outbound::OutboundRule;
+
 use crate::routes::RoutePattern;
-use crate::runtime::OutboundRule;
-use crate::server::DEFAULT_HEALTH_PATH;
+use auth::RawAuth;
+use component::{RawComponent, is_valid_name};
+use docs::{PathSetting, RawDocs, docs_settings, path_setting};
+use limits::{RawLimits, RawServerLimits};
+
+/// Where the health check is served unless the manifest says otherwise.
+pub const DEFAULT_HEALTH_PATH: &str = "/healthz";
 
 /// Where the host listens unless told otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -90,67 +111,6 @@ pub struct Manifest {
     pub server_limits: ServerLimits,
 }
 
-/// The `[docs]` section: what the merged API document says about the whole
-/// API, and where the host serves it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DocsSettings {
-    /// `info.title`.
-    pub title: String,
-    /// `info.version`.
-    pub version: String,
-    /// `info.description`.
-    pub description: Option<String>,
-    /// `servers[].url`.
-    pub servers: Vec<String>,
-    /// Where the merged document is served; `None` when turned off.
-    pub openapi: Option<String>,
-    /// Where Swagger UI is served; `None` when turned off.
-    pub swagger_ui: Option<String>,
-    /// Where ReDoc is served; `None` when turned off.
-    pub redoc: Option<String>,
-    /// Whether a component without a valid document stops the host.
-    pub strict: bool,
-}
-
-impl Default for DocsSettings {
-    fn default() -> Self {
-        DocsSettings {
-            title: "Wafer".to_owned(),
-            version: "0.1.0".to_owned(),
-            description: None,
-            servers: Vec::new(),
-            openapi: Some("/openapi.json".to_owned()),
-            swagger_ui: Some("/docs".to_owned()),
-            redoc: Some("/redoc".to_owned()),
-            strict: false,
-        }
-    }
-}
-
-/// One component of a manifest.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ComponentSpec {
-    /// A short name, used in logs and errors.
-    pub name: String,
-    /// The paths it serves.
-    pub route: RoutePattern,
-    /// The `.wasm` file, resolved against the manifest's folder.
-    pub source: PathBuf,
-    /// A shell command that builds `source`, run in the manifest's folder.
-    pub build: Option<String>,
-    /// What the component is about, for its tag in the API docs.
-    pub description: Option<String>,
-    /// What one of its requests may cost.
-    pub limits: Limits,
-    /// Where its outbound HTTP requests may go (nowhere by default).
-    pub allowed_outbound_hosts: Vec<OutboundRule>,
-    /// Environment variables its instances get (none by default).
-    pub environment: Vec<(String, String)>,
-    /// How many requests, one after another, one instance may serve: 1 (the
-    /// default) is a fresh instance per request.
-    pub instance_reuse: u32,
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawManifest {
@@ -168,29 +128,6 @@ struct RawManifest {
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct RawDocs {
-    title: Option<String>,
-    version: Option<String>,
-    description: Option<String>,
-    #[serde(default)]
-    servers: Vec<String>,
-    openapi: Option<PathSetting>,
-    swagger_ui: Option<PathSetting>,
-    redoc: Option<PathSetting>,
-    #[serde(default)]
-    strict: bool,
-}
-
-/// A path, or `false` to turn the page off (`true` keeps the default).
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum PathSetting {
-    Path(String),
-    Enabled(bool),
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 struct RawServer {
     listen: Option<String>,
     health: Option<PathSetting>,
@@ -199,23 +136,6 @@ struct RawServer {
     max_headers: Option<usize>,
     header_timeout_ms: Option<u64>,
     shutdown_grace_ms: Option<u64>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawComponent {
-    name: String,
-    route: String,
-    source: PathBuf,
-    build: Option<String>,
-    description: Option<String>,
-    #[serde(default)]
-    limits: RawLimits,
-    #[serde(default)]
-    allowed_outbound_hosts: Vec<String>,
-    #[serde(default)]
-    environment: std::collections::BTreeMap<String, String>,
-    instance_reuse: Option<u32>,
 }
 
 impl Manifest {
@@ -265,76 +185,34 @@ impl Manifest {
                 "no components: add at least one [[component]] with name, route and source".into(),
             ));
         }
-        let mut names = HashSet::new();
-        let mut routes: Vec<(RoutePattern, String)> = Vec::new();
-        let mut components = Vec::new();
+        let mut components: Vec<ComponentSpec> = Vec::new();
         for (index, component) in raw.component.into_iter().enumerate() {
             let field = |name: &str| format!("component[{index}].{name}");
-            if !is_valid_name(&component.name) {
-                return Err(field_error(
-                    field("name"),
-                    format!(
-                        "{:?} is not a valid name: use letters, digits, '-' and '_'",
-                        component.name
-                    ),
-                ));
-            }
-            if !names.insert(component.name.clone()) {
+            let component = component
+                .validate(&field, base, limits)
+                .map_err(|(field, message)| field_error(field, message))?;
+            if let Some(other) = components.iter().find(|other| other.name == component.name) {
                 return Err(field_error(
                     field("name"),
                     format!(
                         "{:?} is used by another component; names must be unique",
-                        component.name
+                        other.name
                     ),
                 ));
             }
-            let route = RoutePattern::parse(&component.route)
-                .map_err(|message| field_error(field("route"), message))?;
-            if let Some((_, other)) = routes.iter().find(|(existing, _)| *existing == route) {
+            if let Some(other) = components
+                .iter()
+                .find(|other| other.route == component.route)
+            {
                 return Err(field_error(
                     field("route"),
                     format!(
-                        "{:?} is also the route of component {other:?}",
-                        component.route
+                        "\"{}\" is also the route of component {:?}",
+                        component.route, other.name
                     ),
                 ));
             }
-            routes.push((route.clone(), component.name.clone()));
-            if component.source.as_os_str().is_empty() {
-                return Err(field_error(
-                    field("source"),
-                    "empty path: name the component's .wasm file".into(),
-                ));
-            }
-            components.push(ComponentSpec {
-                name: component.name,
-                route,
-                source: base.join(component.source),
-                build: component.build.filter(|build| !build.trim().is_empty()),
-                description: component.description,
-                limits: component
-                    .limits
-                    .apply(limits, &field("limits"))
-                    .map_err(|(field, message)| field_error(field, message))?,
-                allowed_outbound_hosts: component
-                    .allowed_outbound_hosts
-                    .iter()
-                    .map(|rule| OutboundRule::parse(rule))
-                    .collect::<Result<_, _>>()
-                    .map_err(|message| field_error(field("allowed_outbound_hosts"), message))?,
-                environment: checked_environment(component.environment)
-                    .map_err(|message| field_error(field("environment"), message))?,
-                instance_reuse: match component.instance_reuse {
-                    None => 1,
-                    Some(0) => {
-                        return Err(field_error(
-                            field("instance_reuse"),
-                            "must be at least 1 (1 is a fresh instance per request)".into(),
-                        ));
-                    }
-                    Some(n) => n,
-                },
-            });
+            components.push(component);
         }
         let docs =
             docs_settings(raw.docs).map_err(|(field, message)| field_error(field, message))?;
@@ -376,119 +254,17 @@ impl Manifest {
             .unwrap_or_else(|| "app".to_owned());
         Manifest {
             listen: None,
-            components: vec![ComponentSpec {
-                name,
-                route: RoutePattern::everything(),
-                source: source.to_owned(),
-                build: None,
-                description: None,
-                limits: Limits::default(),
-                allowed_outbound_hosts: Vec::new(),
-                environment: Vec::new(),
-                instance_reuse: 1,
-            }],
+            components: vec![ComponentSpec::new(
+                &name,
+                RoutePattern::everything(),
+                source,
+            )],
             docs: DocsSettings::default(),
             auth: AuthSettings::default(),
             health: Some(DEFAULT_HEALTH_PATH.to_owned()),
             server_limits: ServerLimits::default(),
         }
     }
-}
-
-/// Environment variables for a component: names of letters, digits and `_`,
-/// and none of the host's own `WAFER_*` names.
-fn checked_environment(
-    environment: std::collections::BTreeMap<String, String>,
-) -> Result<Vec<(String, String)>, String> {
-    for name in environment.keys() {
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(format!(
-                "{name:?} is not a variable name: use letters, digits and '_'"
-            ));
-        }
-        if name.starts_with("WAFER_") {
-            return Err(format!(
-                "{name:?}: names starting with WAFER_ are the host's own"
-            ));
-        }
-    }
-    Ok(environment.into_iter().collect())
-}
-
-/// A path the host serves itself, `false` to turn it off, or the default.
-fn path_setting(
-    field: &str,
-    setting: Option<PathSetting>,
-    default: Option<String>,
-) -> Result<Option<String>, (String, String)> {
-    match setting {
-        None | Some(PathSetting::Enabled(true)) => Ok(default),
-        Some(PathSetting::Enabled(false)) => Ok(None),
-        Some(PathSetting::Path(path))
-            if path.starts_with('/') && path.len() > 1 && !path.ends_with('/') =>
-        {
-            Ok(Some(path))
-        }
-        Some(PathSetting::Path(path)) => Err((
-            field.to_owned(),
-            format!(
-                "{path:?} is not a usable path: write it like \"/docs\" (or false to turn it off)"
-            ),
-        )),
-    }
-}
-
-fn docs_settings(raw: RawDocs) -> Result<DocsSettings, (String, String)> {
-    let defaults = DocsSettings::default();
-    let path = |name: &str, setting: Option<PathSetting>, default: Option<String>| {
-        path_setting(&format!("docs.{name}"), setting, default)
-    };
-    let settings = DocsSettings {
-        title: raw.title.unwrap_or(defaults.title),
-        version: raw.version.unwrap_or(defaults.version),
-        description: raw.description,
-        servers: raw.servers,
-        openapi: path("openapi", raw.openapi, defaults.openapi)?,
-        swagger_ui: path("swagger_ui", raw.swagger_ui, defaults.swagger_ui)?,
-        redoc: path("redoc", raw.redoc, defaults.redoc)?,
-        strict: raw.strict,
-    };
-    if settings.openapi.is_none() {
-        for (name, page) in [
-            ("swagger_ui", &settings.swagger_ui),
-            ("redoc", &settings.redoc),
-        ] {
-            if page.is_some() {
-                return Err((
-                    format!("docs.{name}"),
-                    "the docs pages read the document at docs.openapi, which is turned off: \
-                     turn this page off too, or serve the document"
-                        .to_owned(),
-                ));
-            }
-        }
-    }
-    let paths = [&settings.openapi, &settings.swagger_ui, &settings.redoc];
-    for (index, path) in paths.iter().enumerate() {
-        if let Some(path) = path
-            && paths[..index]
-                .iter()
-                .any(|other| other.as_ref() == Some(path))
-        {
-            return Err((
-                "docs".to_owned(),
-                format!("{path:?} is given to two docs pages"),
-            ));
-        }
-    }
-    Ok(settings)
-}
-
-fn is_valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! a fresh instance per request.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use thiserror::Error;
@@ -12,9 +13,7 @@ use super::engine::Runtime;
 use super::instance::InstancePool;
 use super::outbound::OutboundPolicy;
 use super::state::RequestState;
-use crate::limits::Limits;
-use crate::manifest::ComponentSpec;
-use crate::routes::RoutePattern;
+use crate::manifest::{ComponentSpec, Limits};
 
 /// Why a component cannot be served; every variant names the component and its
 /// file.
@@ -52,23 +51,30 @@ pub enum LoadError {
     },
 }
 
-/// A component ready to serve: compiled, linked, and pre-instantiated.
+/// A component ready to serve: compiled, linked and pre-instantiated, with
+/// the sandbox its instances get (limits, environment, outbound rules) and
+/// its idle instances.
 #[derive(Clone)]
 pub struct Component {
     name: String,
-    route: RoutePattern,
     source: PathBuf,
     instance_pre: InstancePre<RequestState>,
-    pre: ProxyPre<RequestState>,
+    pub(super) pre: ProxyPre<RequestState>,
     limits: Limits,
-    outbound: OutboundPolicy,
-    environment: Vec<(String, String)>,
-    instances: InstancePool,
+    pub(super) outbound: OutboundPolicy,
+    /// The manifest's variables and the host's own (the identity secret).
+    pub(super) environment: Arc<[(String, String)]>,
+    pub(super) instances: InstancePool,
 }
 
 impl Component {
-    /// Loads the component a manifest entry describes.
-    pub fn load(runtime: &Runtime, spec: &ComponentSpec) -> Result<Component, LoadError> {
+    /// Loads the component a manifest entry describes; its instances get
+    /// the entry's environment and `host_env`.
+    pub fn load(
+        runtime: &Runtime,
+        spec: &ComponentSpec,
+        host_env: &[(String, String)],
+    ) -> Result<Component, LoadError> {
         let path = &spec.source;
         let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
             name: spec.name.clone(),
@@ -105,13 +111,12 @@ impl Component {
         })?;
         Ok(Component {
             name: spec.name.clone(),
-            route: spec.route.clone(),
             source: path.clone(),
             instance_pre,
             pre,
             limits: spec.limits,
             outbound: OutboundPolicy::new(&spec.name, &spec.allowed_outbound_hosts),
-            environment: spec.environment.clone(),
+            environment: spec.environment.iter().chain(host_env).cloned().collect(),
             // More idle instances than requests it may run at once would
             // never be used.
             instances: InstancePool::new(spec.instance_reuse, spec.limits.concurrency),
@@ -123,34 +128,15 @@ impl Component {
         &self.limits
     }
 
-    /// The environment variables the manifest gives its instances.
-    pub fn environment(&self) -> &[(String, String)] {
-        &self.environment
-    }
-
-    /// Where its outbound HTTP requests may go.
-    pub fn outbound(&self) -> &OutboundPolicy {
-        &self.outbound
-    }
-
     /// The manifest's name for it.
     pub fn name(&self) -> &str {
         &self.name
     }
 
-    /// The paths it serves.
-    pub fn route(&self) -> &RoutePattern {
-        &self.route
-    }
-
-    /// The pre-instantiated component, to instantiate per request.
+    /// The pre-instantiated component (to time instantiation alone; requests
+    /// go through [`Component::call`]).
     pub fn pre(&self) -> &ProxyPre<RequestState> {
         &self.pre
-    }
-
-    /// Where its requests' instances come from.
-    pub fn instances(&self) -> &InstancePool {
-        &self.instances
     }
 
     /// The component's OpenAPI document, from its `wafer:app/metadata` export,

@@ -13,13 +13,7 @@ use wasmtime::{
 
 use super::cache::ArtifactCache;
 use super::state::RequestState;
-
-/// Linear memory one instance may grow to, unless configured otherwise.
-pub const DEFAULT_MAX_MEMORY: usize = 128 << 20;
-
-/// The most requests a manifest may let run in guests at once, host-wide,
-/// and the pooling allocator's slots when nothing smaller is asked for.
-pub const MAX_INSTANCES: u32 = 1000;
+use crate::manifest::{ComponentSpec, Limits, MAX_INSTANCES, Manifest, instance_slots};
 
 /// What one component instance may hold of the pooling allocator's core
 /// instances, memories and tables. A Rust component for `wasm32-wasip2` has
@@ -55,7 +49,7 @@ pub struct EngineOptions {
     /// reserved at start. Each costs start-up time (the guard page of its
     /// fiber stack is an `mprotect` call and a mapping of its own), so a
     /// host reserves what its manifest can use
-    /// ([`instance_slots`](crate::limits::instance_slots)).
+    /// ([`instance_slots`](crate::manifest::instance_slots)).
     pub instance_slots: u32,
 }
 
@@ -63,10 +57,57 @@ impl Default for EngineOptions {
     fn default() -> Self {
         EngineOptions {
             cache_dir: default_cache_dir(),
-            max_memory: DEFAULT_MAX_MEMORY,
+            max_memory: Limits::default().memory_bytes,
             instance_slots: MAX_INSTANCES,
         }
     }
+}
+
+impl EngineOptions {
+    /// What serving `manifest` needs: slots that fit its largest instance,
+    /// and as many as it can use at once (each costs start-up time).
+    pub fn for_manifest(manifest: &Manifest, cache_dir: Option<PathBuf>) -> EngineOptions {
+        EngineOptions {
+            cache_dir,
+            max_memory: manifest
+                .components
+                .iter()
+                .map(|component| component.limits.memory_bytes)
+                .max()
+                .unwrap_or(Limits::default().memory_bytes),
+            instance_slots: instance_slots(
+                manifest.server_limits.concurrency,
+                &manifest.components,
+            ),
+        }
+    }
+}
+
+/// Why components do not fit a runtime: what it reserved at start cannot
+/// grow.
+#[derive(Debug, thiserror::Error)]
+pub enum CapacityError {
+    /// A component's memory limit is above the slots' size.
+    #[error(
+        "component {component:?}: memory_mb is above the {max_mib} MiB the host started with; restart to apply it"
+    )]
+    Memory {
+        /// The component.
+        component: String,
+        /// The slots' size, in MiB.
+        max_mib: usize,
+    },
+    /// More instances could exist at once than there are slots.
+    #[error(
+        "[server] concurrency and the idle instances of instance_reuse need {needed} \
+         instance slots, the host started with {reserved}; restart to apply it"
+    )]
+    Slots {
+        /// The slots these components need.
+        needed: u32,
+        /// The slots reserved.
+        reserved: u32,
+    },
 }
 
 /// `$XDG_CACHE_HOME/wafer` or `~/.cache/wafer`.
@@ -81,6 +122,7 @@ pub fn default_cache_dir() -> Option<PathBuf> {
 #[derive(Clone)]
 pub struct Runtime {
     engine: Engine,
+    max_memory: usize,
     instance_slots: u32,
     linker: Linker<RequestState>,
     cache: Option<ArtifactCache>,
@@ -133,6 +175,7 @@ impl Runtime {
             .transpose()?;
         Ok(Runtime {
             engine,
+            max_memory: options.max_memory,
             instance_slots: options.instance_slots,
             linker,
             cache,
@@ -169,6 +212,33 @@ impl Runtime {
     /// How many instances may exist at once.
     pub fn instance_slots(&self) -> u32 {
         self.instance_slots
+    }
+
+    /// Whether `components`, with `server_concurrency` requests in guests at
+    /// once, fit the slots this runtime reserved when it started (a reload
+    /// cannot grow them).
+    pub fn check_room(
+        &self,
+        components: &[ComponentSpec],
+        server_concurrency: usize,
+    ) -> Result<(), CapacityError> {
+        if let Some(component) = components
+            .iter()
+            .find(|component| component.limits.memory_bytes > self.max_memory)
+        {
+            return Err(CapacityError::Memory {
+                component: component.name.clone(),
+                max_mib: self.max_memory >> 20,
+            });
+        }
+        let needed = instance_slots(server_concurrency, components);
+        if needed > self.instance_slots {
+            return Err(CapacityError::Slots {
+                needed,
+                reserved: self.instance_slots,
+            });
+        }
+        Ok(())
     }
 
     /// The linker with WASI and `wasi:http`.

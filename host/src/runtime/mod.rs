@@ -4,10 +4,13 @@
 //! The layering follows wasmtime's own `wasi-http` crate: [`engine`] configures
 //! wasmtime once per process, [`cache`] keeps compiled components on disk, [`component`] turns a `.wasm` file into a
 //! pre-instantiated [`Component`], [`instance`] gives each request a fresh
-//! instance (or, where the manifest allows, a reused one), and [`state`] is what each request's store
-//! holds: its WASI context, with no ambient authority.
+//! instance (or, where the manifest allows, a reused one), `call` hands a
+//! request to one ([`Component::call`], the per-request entry point), and
+//! [`state`] is what each request's store holds: its WASI context, with no
+//! ambient authority.
 
 pub mod cache;
+mod call;
 pub mod component;
 pub mod engine;
 pub mod instance;
@@ -15,8 +18,9 @@ mod metadata;
 pub mod outbound;
 pub mod state;
 
+pub use call::{Answer, GuestCall};
 pub use component::{Component, LoadError};
-pub use engine::{EngineOptions, Runtime};
+pub use engine::{CapacityError, EngineOptions, Runtime};
 pub use instance::{Instance, InstancePool};
-pub use outbound::{OutboundPolicy, OutboundRule};
+pub use outbound::OutboundPolicy;
 pub use state::RequestState;

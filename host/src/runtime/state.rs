@@ -24,7 +24,7 @@ impl RequestState {
     pub fn new() -> RequestState {
         RequestState::with_env(
             &[],
-            crate::limits::Limits::default().memory_bytes,
+            crate::manifest::Limits::default().memory_bytes,
             OutboundPolicy::default(),
         )
     }

@@ -12,16 +12,13 @@ use http::{Response, StatusCode};
 use http_body_util::BodyExt;
 use tokio::sync::oneshot;
 use tracing::{debug, error, warn};
-use wasmtime_wasi_http::p2::bindings::http::types::ErrorCode;
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 
 use super::capped::CappedBody;
 use super::unread::BodyRead;
 use super::{Body, content_length, detail, internal_error};
-use crate::limits::Limits;
-
-/// What the guest hands back through its `response-outparam`.
-pub(super) type Answer = Result<hyper::Response<HyperOutgoingBody>, ErrorCode>;
+use crate::manifest::Limits;
+use crate::runtime::Answer;
 
 /// Runs `guest`, the component `name`'s instance handling the request, and
 /// turns what it answers on `receiver` into the response, within `limits`.

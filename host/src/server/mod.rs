@@ -1,13 +1,14 @@
-//! The HTTP front: accepts connections, picks the component by route, runs a
-//! fresh instance per request, and turns every failure into a JSON error
-//! response. One log line per request.
+//! The HTTP front: accepts connections, answers the host's own paths (the
+//! health check, the docs, the token endpoint), picks the component by route,
+//! asks the gate, runs the request in a guest within its limits, and turns
+//! every failure into a JSON error response. One log line per request.
 
 use std::convert::Infallible;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use bytes::Bytes;
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use http::header::{CONTENT_LENGTH, RETRY_AFTER};
 use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full};
@@ -21,15 +22,13 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tracing::{debug, info, warn};
-use wasmtime_wasi_http::WasiHttpView;
-use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
+use wafer_contract::identity::{IDENTITY_HEADER, RESERVED_HEADER_PREFIX};
 
-use crate::auth::identity::IDENTITY_HEADER;
-use crate::auth::{Gate, Verdict};
-use crate::docs::Docs;
-use crate::limits::ServerLimits;
-use crate::routes::RouteTable;
-use crate::runtime::{Component, Instance, RequestState, Runtime};
+use crate::auth::Verdict;
+use crate::deployment::{Deployed, Deployment};
+use crate::manifest::{DEFAULT_HEALTH_PATH, ServerLimits};
+use crate::reply::{self, Reply};
+use crate::runtime::Runtime;
 use request_id::{REQUEST_ID, RequestIds};
 
 mod capped;
@@ -40,56 +39,6 @@ mod unread;
 /// The body of every response the host sends: a guest's streamed body or one
 /// the host wrote.
 pub type Body = UnsyncBoxBody<Bytes, wasmtime_wasi_http::Error>;
-
-/// Where the health check is served unless the manifest says otherwise.
-pub const DEFAULT_HEALTH_PATH: &str = "/healthz";
-
-/// Requests carry no header of this prefix into a guest: the host alone speaks
-/// for itself in `wafer-*` headers.
-const RESERVED_HEADER_PREFIX: &str = "wafer-";
-
-/// What the host serves from one manifest: its components, routes, API docs
-/// and security gate. Replaced whole on reload; a request keeps the
-/// deployment it started with until it is done.
-pub struct Deployment {
-    components: Vec<Component>,
-    routes: RouteTable,
-    docs: Option<Docs>,
-    gate: Gate,
-    /// Per component: the host's variables and the manifest's.
-    guest_env: Vec<Vec<(String, String)>>,
-    /// Per component: its concurrency limit.
-    permits: Vec<Arc<Semaphore>>,
-}
-
-impl Deployment {
-    /// These components, routed by their manifest routes and checked by
-    /// `gate`; the docs' paths, if any, and the token endpoint's come before
-    /// the components'.
-    pub fn new(components: Vec<Component>, docs: Option<Docs>, gate: Gate) -> Deployment {
-        let routes = RouteTable::new(components.iter().map(|c| c.route().clone()));
-        let guest_env = components
-            .iter()
-            .map(|component| {
-                let mut env = component.environment().to_vec();
-                env.extend(gate.guest_env());
-                env
-            })
-            .collect();
-        let permits = components
-            .iter()
-            .map(|component| Arc::new(Semaphore::new(component.limits().concurrency)))
-            .collect();
-        Deployment {
-            components,
-            routes,
-            docs,
-            gate,
-            guest_env,
-            permits,
-        }
-    }
-}
 
 /// Serves the current [`Deployment`] over HTTP.
 pub struct Server {
@@ -130,6 +79,11 @@ impl Server {
             Ok(current) => current.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+
+    /// The host-wide limits it applies.
+    pub fn limits(&self) -> ServerLimits {
+        self.limits
     }
 
     /// Applies the host-wide limits.
@@ -208,47 +162,7 @@ impl Server {
         let request_id = self.request_ids.of(request.headers());
         request.headers_mut().insert(REQUEST_ID, request_id.clone());
         let deployment = self.current();
-        let docs = deployment
-            .docs
-            .as_ref()
-            .and_then(|docs| docs.respond(&method, &path));
-        let token_endpoint = deployment
-            .gate
-            .token_endpoint()
-            .filter(|endpoint| endpoint.path() == path);
-        // Who answered: the docs, the token endpoint, the host (no route),
-        // the security gate (the guest was never called), or the guest.
-        let (component, answered_by, response) =
-            match (docs, token_endpoint, deployment.routes.find(&path)) {
-                _ if self.health.as_deref() == Some(&path) => (
-                    "-",
-                    "host",
-                    json_response(StatusCode::OK, r#"{"status":"ok"}"#),
-                ),
-                (Some(response), _, _) => ("-", "docs", response),
-                (None, Some(endpoint), _) => ("-", "token", endpoint.respond(request).await),
-                (None, None, Some(index)) => {
-                    let component = &deployment.components[index];
-                    let (mut parts, body) = request.into_parts();
-                    strip_reserved_headers(&mut parts.headers);
-                    match deployment.gate.check(index, &parts) {
-                        Verdict::Deny(response) => (component.name(), "gate", response),
-                        Verdict::Allow(identity) => {
-                            if let Some(identity) = identity {
-                                parts.headers.insert(IDENTITY_HEADER, identity);
-                            }
-                            let request = Request::from_parts(parts, body);
-                            (
-                                component.name(),
-                                "guest",
-                                self.call(&deployment, index, component, request).await,
-                            )
-                        }
-                    }
-                }
-                (None, None, None) => ("-", "host", detail(StatusCode::NOT_FOUND, "Not Found")),
-            };
-        let mut response = response;
+        let (component, answered_by, mut response) = self.route(&deployment, request).await;
         info!(
             %method,
             %path,
@@ -263,16 +177,54 @@ impl Server {
         response
     }
 
-    /// Runs the request in an instance of `component`: a fresh one, unless
-    /// the manifest lets its instances be reused.
-    async fn call(
+    /// The answer and who gave it: the host (health, no route), the docs,
+    /// the token endpoint, the security gate (the guest was never called),
+    /// or the guest; with the component's name, or `-`.
+    async fn route<'d>(
         &self,
-        deployment: &Deployment,
-        index: usize,
-        component: &Component,
+        deployment: &'d Deployment,
         request: Request<Incoming>,
-    ) -> Response<Body> {
-        let limits = *component.limits();
+    ) -> (&'d str, &'static str, Response<Body>) {
+        let path = request.uri().path();
+        if self.health.as_deref() == Some(path) {
+            let health = reply::json(StatusCode::OK, r#"{"status":"ok"}"#);
+            return ("-", "host", send(health));
+        }
+        let docs = deployment.docs();
+        if let Some(page) = docs.and_then(|docs| docs.respond(request.method(), path)) {
+            return ("-", "docs", send(page));
+        }
+        let gate = deployment.gate();
+        if let Some(endpoint) = gate.token_endpoint().filter(|e| e.path() == path) {
+            return ("-", "token", send(endpoint.respond(request).await));
+        }
+        let Some(deployed) = deployment.route(path) else {
+            return (
+                "-",
+                "host",
+                send(reply::detail(StatusCode::NOT_FOUND, "Not Found")),
+            );
+        };
+        let name = deployed.component().name();
+        let (mut parts, body) = request.into_parts();
+        strip_reserved_headers(&mut parts.headers);
+        match gate.check(deployed.rules(), &parts) {
+            Verdict::Deny(refusal) => (name, "gate", send(refusal)),
+            Verdict::Allow(identity) => {
+                if let Some(identity) = identity {
+                    parts.headers.insert(IDENTITY_HEADER, identity);
+                }
+                let request = Request::from_parts(parts, body);
+                (name, "guest", self.call(deployed, request).await)
+            }
+        }
+    }
+
+    /// Runs the request in an instance of the component, within its limits
+    /// and the host's.
+    async fn call(&self, deployed: &Deployed, request: Request<Incoming>) -> Response<Body> {
+        let component = deployed.component();
+        let limits = component.limits();
         if content_length(request.headers()).is_some_and(|length| length > limits.max_body_bytes) {
             warn!(
                 component = component.name(),
@@ -282,10 +234,10 @@ impl Server {
             return detail(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large");
         }
         let permits = (
-            deployment.permits[index].clone().try_acquire_owned(),
-            self.host_permits.clone().try_acquire_owned(),
+            deployed.try_permit(),
+            self.host_permits.clone().try_acquire_owned().ok(),
         );
-        let (Ok(component_permit), Ok(host_permit)) = permits else {
+        let (Some(component_permit), Some(host_permit)) = permits else {
             warn!(
                 component = component.name(),
                 limit = "concurrency",
@@ -297,51 +249,21 @@ impl Server {
                 .insert(RETRY_AFTER, HeaderValue::from_static("1"));
             return response;
         };
-        let cpu = Duration::from_millis(limits.cpu_ms);
-        let mut instance = component.instances().take(cpu, || {
-            Instance::fresh(
-                &self.runtime,
-                RequestState::with_env(
-                    &deployment.guest_env[index],
-                    limits.memory_bytes,
-                    component.outbound().clone(),
-                ),
-                cpu,
-            )
-        });
         let (request, body_read) = unread::track(request);
-        let (sender, receiver) = tokio::sync::oneshot::channel();
-        let prepared = instance
-            .state()
-            .http()
-            .new_incoming_request(Scheme::Http, request)
-            .and_then(|incoming| {
-                Ok((
-                    incoming,
-                    instance.state().http().new_response_outparam(sender)?,
-                ))
-            });
-        let (incoming, response_out) = match prepared {
-            Ok(resources) => resources,
+        let call = match component.call(&self.runtime, request) {
+            Ok(call) => call,
             Err(error) => {
                 debug!(component = component.name(), "unusable request: {error:#}");
                 return detail(StatusCode::BAD_REQUEST, "Bad Request");
             }
         };
-
-        let pre = component.pre().clone();
-        let instances = component.instances().clone();
+        let run = call.run;
         let guest = Box::pin(async move {
             // Held until the guest is done, body included.
             let _permits = (component_permit, host_permit);
-            let outcome = instance.handle(&pre, incoming, response_out).await;
-            if outcome.is_ok() {
-                instances.give_back(instance);
-            }
-            outcome
+            run.await
         });
-
-        guest::answer(component.name(), &limits, guest, receiver, body_read).await
+        guest::answer(component.name(), limits, guest, call.answer, body_read).await
     }
 }
 
@@ -367,29 +289,19 @@ fn internal_error() -> Response<Body> {
     detail(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
 }
 
+/// A FastAPI-shaped error response: `{"detail": message}`.
+fn detail(status: StatusCode, message: &str) -> Response<Body> {
+    send(reply::detail(status, message))
+}
+
+/// An answer the host wrote, as a response.
+fn send(reply: Reply) -> Response<Body> {
+    reply.map(full_body)
+}
+
 /// A body the host wrote, whole.
-pub fn full_body(bytes: Bytes) -> Body {
+fn full_body(bytes: Bytes) -> Body {
     Full::new(bytes)
         .map_err(|never: Infallible| match never {})
         .boxed_unsync()
-}
-
-/// A FastAPI-shaped error response: `{"detail": message}`.
-pub fn detail(status: StatusCode, message: &str) -> Response<Body> {
-    json_response(
-        status,
-        &serde_json::json!({ "detail": message }).to_string(),
-    )
-}
-
-/// A JSON response the host wrote, whole.
-pub(crate) fn json_response(status: StatusCode, body: &str) -> Response<Body> {
-    let body = Bytes::from(body.to_owned());
-    let length = body.len();
-    let mut response = Response::new(full_body(body));
-    *response.status_mut() = status;
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
-    response
 }

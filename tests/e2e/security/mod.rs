@@ -622,13 +622,7 @@ fn a_scheme_the_manifest_does_not_configure_stops_the_host() {
         ),
     )
     .expect("write");
-    let (status, stderr) = crate::support::run_to_exit(&[
-        "serve",
-        &path.display().to_string(),
-        "--listen",
-        "127.0.0.1:0",
-    ]);
-    assert_eq!(status.code(), Some(1), "{stderr}");
+    let stderr = crate::support::refused_start(&path.display().to_string());
     assert!(
         stderr.contains("component \"echo\": security scheme \"")
             && stderr.contains("the manifest does not say how to check it: add [auth.schemes."),
@@ -637,3 +631,4 @@ fn a_scheme_the_manifest_does_not_configure_stops_the_host() {
 }
 
 mod example;
+mod spellings;

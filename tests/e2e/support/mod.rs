@@ -7,4 +7,4 @@ pub(crate) mod python;
 
 pub(crate) use client::Reply;
 pub(crate) use components::{wasm, workspace};
-pub(crate) use process::{Server, run_to_exit, run_tool};
+pub(crate) use process::{Server, refused_start, run_to_exit, run_tool};

@@ -245,6 +245,15 @@ pub(crate) fn run_to_exit(args: &[&str]) -> (ExitStatus, String) {
     (child.wait().expect("wait for wafer"), text)
 }
 
+/// Runs `wafer serve <manifest>`, which must refuse to start: its standard
+/// error, which says why.
+#[track_caller]
+pub(crate) fn refused_start(manifest: &str) -> String {
+    let (status, stderr) = run_to_exit(&["serve", manifest, "--listen", "127.0.0.1:0"]);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    stderr
+}
+
 /// Runs a test tool to its end: `Ok` if it succeeded, otherwise `Err` with
 /// everything it printed, for the assertion message.
 pub(crate) fn run_tool(command: &mut Command) -> Result<(), String> {

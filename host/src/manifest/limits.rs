@@ -19,8 +19,11 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::manifest::ComponentSpec;
-use crate::runtime::engine::MAX_INSTANCES;
+use super::ComponentSpec;
+
+/// The most requests a manifest may let run in guests at once, host-wide,
+/// and so the most instance slots a host reserves.
+pub const MAX_INSTANCES: u32 = 1000;
 
 /// Instances a host keeps slots for besides those of requests: the ones
 /// reading components' OpenAPI documents while a reload loads them.
@@ -36,8 +39,7 @@ const LOADING_SLOTS: usize = 16;
 /// old one's are gone), and a few for loading components.
 ///
 /// ```
-/// use wafer_host::limits::instance_slots;
-/// use wafer_host::manifest::Manifest;
+/// use wafer_host::manifest::{Manifest, instance_slots};
 ///
 /// let manifest = Manifest::single(std::path::Path::new("hello.wasm"));
 /// assert_eq!(instance_slots(256, &manifest.components), 256 + 16);
@@ -96,17 +98,17 @@ impl Default for ServerLimits {
 
 /// The host-wide limits of `[server]` as written.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct RawServerLimits {
-    pub(crate) concurrency: Option<usize>,
-    pub(crate) max_header_bytes: Option<usize>,
-    pub(crate) max_headers: Option<usize>,
-    pub(crate) header_timeout_ms: Option<u64>,
-    pub(crate) shutdown_grace_ms: Option<u64>,
+pub(super) struct RawServerLimits {
+    pub(super) concurrency: Option<usize>,
+    pub(super) max_header_bytes: Option<usize>,
+    pub(super) max_headers: Option<usize>,
+    pub(super) header_timeout_ms: Option<u64>,
+    pub(super) shutdown_grace_ms: Option<u64>,
 }
 
 impl RawServerLimits {
     /// The defaults with what `[server]` sets.
-    pub(crate) fn validate(self) -> Result<ServerLimits, (String, String)> {
+    pub(super) fn validate(self) -> Result<ServerLimits, (String, String)> {
         let defaults = ServerLimits::default();
         let bad = |field: &str, message: String| Err((format!("server.{field}"), message));
         if let Some(n) = self.concurrency
@@ -172,7 +174,7 @@ impl Default for Limits {
 /// A `[limits]` table as written: every field optional.
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawLimits {
+pub(super) struct RawLimits {
     memory_mb: Option<u64>,
     cpu_ms: Option<u64>,
     timeout_ms: Option<u64>,
@@ -184,7 +186,7 @@ pub(crate) struct RawLimits {
 impl RawLimits {
     /// `base` with the fields this table sets; `field` names the table in
     /// errors (e.g. `limits` or `component[1].limits`).
-    pub(crate) fn apply(self, base: Limits, field: &str) -> Result<Limits, (String, String)> {
+    pub(super) fn apply(self, base: Limits, field: &str) -> Result<Limits, (String, String)> {
         let positive = |name: &str, value: Option<u64>| match value {
             Some(0) => Err((
                 format!("{field}.{name}"),

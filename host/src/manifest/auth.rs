@@ -102,7 +102,7 @@ pub struct TokenEndpointSettings {
 /// `[auth]` as written.
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawAuth {
+pub(super) struct RawAuth {
     #[serde(default)]
     schemes: BTreeMap<String, RawScheme>,
     token_endpoint: Option<RawTokenEndpoint>,
@@ -143,7 +143,7 @@ pub(crate) type FieldError = (String, String);
 
 impl RawAuth {
     /// Validates the section; relative paths start at `base`.
-    pub(crate) fn validate(self, base: &Path) -> Result<AuthSettings, FieldError> {
+    pub(super) fn validate(self, base: &Path) -> Result<AuthSettings, FieldError> {
         let mut schemes = BTreeMap::new();
         for (name, raw) in self.schemes {
             let field = |key: &str| format!("auth.schemes.{name}.{key}");

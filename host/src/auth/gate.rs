@@ -1,0 +1,360 @@
+//! [`Gate`]: checks each request against the security requirements of its
+//! operation, as the component's own document declares them, before any
+//! guest instance exists; and refuses what it cannot match to an operation.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use http::header::{ALLOW, WWW_AUTHENTICATE};
+use http::request::Parts;
+use http::{HeaderValue, Method, StatusCode};
+use serde_json::{Map, Value, json};
+use wafer_contract::credentials::scopes_of;
+use wafer_contract::path::Match;
+
+use super::AuthError;
+use super::api_keys::ApiKeyStore;
+use super::credentials::{Credential, Presented};
+use super::identity::IdentitySigner;
+use super::jwt::{JwtVerifier, TokenProblem};
+use super::operations::{OperationTable, Requirement};
+use super::token::TokenEndpoint;
+use crate::manifest::{AuthSettings, ComponentSpec, SchemeSettings};
+use crate::reply::{self, Reply};
+
+/// How one scheme is checked.
+enum Verifier {
+    Jwt(JwtVerifier),
+    ApiKeys(ApiKeyStore),
+}
+
+/// The gate's rules for one component: its operations, the schemes they
+/// require, and whether requests its document does not describe may pass.
+#[derive(Default)]
+pub struct ComponentGate {
+    operations: OperationTable,
+    schemes: HashMap<String, (Credential, Arc<Verifier>)>,
+    allow_undocumented: bool,
+}
+
+/// What the gate decided for a request.
+pub enum Verdict {
+    /// Let it through, with the identity to forward, if any.
+    Allow(Option<HeaderValue>),
+    /// Answer this instead; the guest is not called.
+    Deny(Reply),
+}
+
+/// The outcome of checking one scheme that did not pass.
+enum Outcome {
+    Missing,
+    Invalid(TokenProblem),
+    Scope(Vec<String>),
+}
+
+/// Checks requests against their operations' security requirements. Made
+/// once per deployment: its identity secret is new each time.
+pub struct Gate {
+    settings: AuthSettings,
+    /// Each scheme's verifier, loaded once for every component that needs it.
+    verifiers: HashMap<String, Arc<Verifier>>,
+    signer: IdentitySigner,
+    token_endpoint: Option<TokenEndpoint>,
+}
+
+impl Gate {
+    /// The gate of the manifest's `[auth]`, with its token endpoint loaded.
+    pub fn new(settings: &AuthSettings) -> anyhow::Result<Gate> {
+        let mut verifiers = HashMap::new();
+        let mut token_endpoint = None;
+        if let Some(endpoint_settings) = &settings.token_endpoint {
+            let (endpoint, verifier) = TokenEndpoint::load(endpoint_settings)?;
+            token_endpoint = Some(endpoint);
+            // Every scheme of the endpoint's tokens shares its key.
+            let verifier = Arc::new(Verifier::Jwt(verifier));
+            for (name, scheme) in &settings.schemes {
+                if *scheme == SchemeSettings::IssuedHere {
+                    verifiers.insert(name.clone(), verifier.clone());
+                }
+            }
+        }
+        Ok(Gate {
+            settings: settings.clone(),
+            verifiers,
+            signer: IdentitySigner::random()?,
+            token_endpoint,
+        })
+    }
+
+    /// The environment every guest instance gets: the identity secret.
+    pub fn guest_env(&self) -> Vec<(String, String)> {
+        vec![self.signer.guest_env()]
+    }
+
+    /// The host's token endpoint, if configured.
+    pub fn token_endpoint(&self) -> Option<&TokenEndpoint> {
+        self.token_endpoint.as_ref()
+    }
+
+    /// The rules for `component`, from its document, or from the reason it
+    /// has none. Every scheme the document requires must be configured; a
+    /// component that `requires_auth` must have a document that declares
+    /// security.
+    pub fn rules(
+        &mut self,
+        component: &ComponentSpec,
+        document: Result<&Value, &anyhow::Error>,
+    ) -> anyhow::Result<ComponentGate> {
+        let document = match document {
+            Ok(document) => document,
+            Err(why) if component.requires_auth => anyhow::bail!(
+                "component {:?} requires_auth, but the host cannot read its security \
+                 requirements: {why:#}",
+                component.name
+            ),
+            Err(_) => return Ok(ComponentGate::default()),
+        };
+        let operations = OperationTable::new(document)
+            .map_err(|why| anyhow::anyhow!("component {:?}: {why}", component.name))?;
+        if component.requires_auth && !operations.is_secured() {
+            anyhow::bail!(
+                "component {:?} requires_auth, but its OpenAPI document declares no security \
+                 (no operation has a `security` requirement)",
+                component.name
+            );
+        }
+        let mut schemes = HashMap::new();
+        for scheme in operations.schemes() {
+            if !schemes.contains_key(scheme) {
+                let checked = self.scheme(&component.name, document, scheme)?;
+                schemes.insert(scheme.to_owned(), checked);
+            }
+        }
+        Ok(ComponentGate {
+            operations,
+            schemes,
+            allow_undocumented: component.allow_undocumented,
+        })
+    }
+
+    /// How the host checks `scheme` of `component`'s document: where its
+    /// credential is, and the manifest's verifier, which must fit it.
+    fn scheme(
+        &mut self,
+        component: &str,
+        document: &Value,
+        scheme: &str,
+    ) -> Result<(Credential, Arc<Verifier>), AuthError> {
+        let problem = |reason: String| AuthError::Scheme {
+            component: component.to_owned(),
+            scheme: scheme.to_owned(),
+            reason,
+        };
+        let definition = document
+            .pointer(&format!(
+                "/components/securitySchemes/{}",
+                pointer_escape(scheme)
+            ))
+            .ok_or_else(|| {
+                problem(
+                    "operations require it but components.securitySchemes does not define it"
+                        .into(),
+                )
+            })?;
+        let credential = Credential::of_scheme(definition).map_err(problem)?;
+        let verifier = match self.verifiers.get(scheme) {
+            Some(verifier) => verifier.clone(),
+            None => {
+                let verifier = Arc::new(match self.settings.schemes.get(scheme) {
+                    Some(SchemeSettings::Jwt(jwt)) => {
+                        Verifier::Jwt(JwtVerifier::load(scheme, jwt)?)
+                    }
+                    Some(SchemeSettings::ApiKeys(path)) => {
+                        Verifier::ApiKeys(ApiKeyStore::load(scheme, path)?)
+                    }
+                    // Without a token endpoint there is nobody to issue them.
+                    Some(SchemeSettings::IssuedHere) => {
+                        return Err(problem(
+                            "issued_here needs [auth.token_endpoint] to issue the tokens".into(),
+                        ));
+                    }
+                    None => {
+                        return Err(problem(format!(
+                            "the manifest does not say how to check it: add [auth.schemes.{scheme}]"
+                        )));
+                    }
+                });
+                self.verifiers.insert(scheme.to_owned(), verifier.clone());
+                verifier
+            }
+        };
+        match (&credential, &*verifier) {
+            (Credential::Bearer, Verifier::Jwt(_))
+            | (Credential::ApiKey { .. }, Verifier::ApiKeys(_)) => Ok((credential, verifier)),
+            (Credential::Bearer, _) => Err(problem(format!(
+                "it is a bearer-token scheme, but [auth.schemes.{scheme}] configures API keys"
+            ))),
+            (Credential::ApiKey { .. }, _) => Err(problem(format!(
+                "it is an API-key scheme: [auth.schemes.{scheme}] needs `api_keys`"
+            ))),
+        }
+    }
+
+    /// Checks a request for the component whose rules are `gate`. Where its
+    /// document declares security, a request for no documented operation is
+    /// refused: 404 for a path it does not describe; for a path it describes
+    /// with other methods, what the path's operations would answer (401 or
+    /// 403 without their credentials), else 405.
+    pub fn check(&self, gate: &ComponentGate, request: &Parts) -> Verdict {
+        if !gate.operations.is_secured() {
+            return Verdict::Allow(None);
+        }
+        match gate.operations.find(&request.method, request.uri.path()) {
+            Match::Found { route, .. } => self.admit(gate, route, request),
+            _ if gate.allow_undocumented => Verdict::Allow(None),
+            Match::MethodNotAllowed { allowed } => {
+                let alternatives: Vec<Requirement> = allowed
+                    .iter()
+                    .flat_map(|(_, alternatives)| alternatives.iter().cloned())
+                    .collect();
+                match self.admit(gate, &alternatives, request) {
+                    Verdict::Allow(_) => Verdict::Deny(method_not_allowed(&allowed)),
+                    denied => denied,
+                }
+            }
+            Match::NotFound => Verdict::Deny(reply::detail(StatusCode::NOT_FOUND, "Not Found")),
+        }
+    }
+
+    /// Lets the request through if it meets one of `alternatives`, with the
+    /// identities it proved; else the refusal of the alternative it came
+    /// closest to meeting.
+    fn admit(
+        &self,
+        gate: &ComponentGate,
+        alternatives: &[Requirement],
+        request: &Parts,
+    ) -> Verdict {
+        let mut worst: Option<(Outcome, &Credential)> = None;
+        let mut challenges: Vec<&'static str> = Vec::new();
+        for requirement in alternatives {
+            match check_requirement(gate, requirement, request) {
+                Ok(identities) if identities.is_empty() => return Verdict::Allow(None),
+                Ok(identities) => return Verdict::Allow(self.signer.sign(identities)),
+                Err((outcome, credential)) => {
+                    if !challenges.contains(&credential.challenge()) {
+                        challenges.push(credential.challenge());
+                    }
+                    if worst
+                        .as_ref()
+                        .is_none_or(|(current, _)| rank(&outcome) > rank(current))
+                    {
+                        worst = Some((outcome, credential));
+                    }
+                }
+            }
+        }
+        Verdict::Deny(match worst {
+            Some((Outcome::Scope(missing), _)) => denial(
+                StatusCode::FORBIDDEN,
+                "Not enough permissions",
+                format!(
+                    "Bearer error=\"insufficient_scope\", scope=\"{}\"",
+                    missing.join(" ")
+                ),
+            ),
+            Some((Outcome::Invalid(problem), credential)) => denial(
+                StatusCode::UNAUTHORIZED,
+                "Could not validate credentials",
+                match credential {
+                    Credential::Bearer => format!(
+                        "Bearer error=\"invalid_token\", error_description=\"{}\"",
+                        problem.description()
+                    ),
+                    Credential::ApiKey { .. } => "APIKey".to_owned(),
+                },
+            ),
+            _ => denial(
+                StatusCode::UNAUTHORIZED,
+                "Not authenticated",
+                challenges.join(", "),
+            ),
+        })
+    }
+}
+
+/// The identities by scheme if every scheme of `requirement` passes.
+fn check_requirement<'g>(
+    gate: &'g ComponentGate,
+    requirement: &Requirement,
+    request: &Parts,
+) -> Result<Map<String, Value>, (Outcome, &'g Credential)> {
+    let mut identities = Map::new();
+    for needed in requirement {
+        // `rules` loaded every scheme an operation requires.
+        let Some((credential, verifier)) = gate.schemes.get(&needed.scheme) else {
+            continue;
+        };
+        let claims = match (credential.find(request), &**verifier) {
+            (Presented::Missing, _) => Err(Outcome::Missing),
+            (Presented::Unreadable, _) => Err(Outcome::Invalid(TokenProblem::Malformed)),
+            (Presented::Value(token), Verifier::Jwt(jwt)) => {
+                jwt.verify(token).map_err(Outcome::Invalid)
+            }
+            (Presented::Value(key), Verifier::ApiKeys(store)) => store
+                .find(key)
+                .map(|key| json!({ "sub": key.name, "scopes": key.scopes }))
+                .ok_or(Outcome::Invalid(TokenProblem::UnknownKey)),
+        }
+        .and_then(|claims| {
+            let granted = scopes_of(&claims);
+            let missing: Vec<String> = needed
+                .scopes
+                .iter()
+                .filter(|scope| !granted.contains(scope))
+                .cloned()
+                .collect();
+            if missing.is_empty() {
+                Ok(claims)
+            } else {
+                Err(Outcome::Scope(missing))
+            }
+        })
+        .map_err(|outcome| (outcome, credential))?;
+        identities.insert(needed.scheme.clone(), claims);
+    }
+    Ok(identities)
+}
+
+/// Which failure to report when every alternative fails: the one that got
+/// furthest.
+fn rank(outcome: &Outcome) -> u8 {
+    match outcome {
+        Outcome::Missing => 0,
+        Outcome::Invalid(_) => 1,
+        Outcome::Scope(_) => 2,
+    }
+}
+
+fn pointer_escape(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+/// A FastAPI-shaped refusal: `{"detail": ...}` with a challenge.
+fn denial(status: StatusCode, detail: &str, challenge: String) -> Reply {
+    let mut reply = reply::detail(status, detail);
+    if let Ok(value) = HeaderValue::try_from(challenge) {
+        reply.headers_mut().insert(WWW_AUTHENTICATE, value);
+    }
+    reply
+}
+
+/// FastAPI's 405 for a path whose operations have other methods.
+fn method_not_allowed<T>(allowed: &[(&Method, T)]) -> Reply {
+    let mut reply = reply::detail(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed");
+    let methods: Vec<&str> = allowed.iter().map(|(method, _)| method.as_str()).collect();
+    if let Ok(value) = HeaderValue::try_from(methods.join(", ")) {
+        reply.headers_mut().insert(ALLOW, value);
+    }
+    reply
+}

@@ -1,0 +1,196 @@
+//! [`Deployment`]: what the host serves from one manifest. Its components,
+//! each [`Deployed`] with its gate rules and concurrency permits and found by
+//! its manifest route; the security gate; and the merged API docs. Loaded
+//! whole, and replaced whole on reload: a request keeps the deployment it
+//! started with until it is done.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use serde_json::Value;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tracing::{info, warn};
+
+use crate::auth::{ComponentGate, Gate};
+use crate::docs::{self, ComponentDoc, Docs};
+use crate::manifest::Manifest;
+use crate::routes::RouteTable;
+use crate::runtime::{Component, Runtime};
+
+/// The components, gate and docs of one manifest.
+pub struct Deployment {
+    routes: RouteTable<Deployed>,
+    gate: Gate,
+    docs: Option<Docs>,
+}
+
+/// One component as deployed: its compiled component (with the sandbox its
+/// instances get), the gate's rules for it, and its concurrency permits.
+pub struct Deployed {
+    component: Component,
+    rules: ComponentGate,
+    permits: Arc<Semaphore>,
+}
+
+impl Deployment {
+    /// Loads every component of `manifest` into `runtime` (compiling them
+    /// off the async threads), reads their documents, builds the gate from
+    /// them and merges them into the docs. Fails with a message naming the
+    /// component and the fix.
+    pub async fn load(runtime: &Runtime, manifest: &Manifest) -> anyhow::Result<Deployment> {
+        let mut gate = Gate::new(&manifest.auth)?;
+        let loading = (runtime.clone(), manifest.clone(), gate.guest_env());
+        let components = tokio::task::spawn_blocking(move || {
+            load_components(&loading.0, &loading.1, &loading.2)
+        })
+        .await
+        .context("loading stopped")??;
+        let documents = read_documents(runtime, manifest, &components).await?;
+        let mut routes = Vec::with_capacity(components.len());
+        for ((spec, component), document) in
+            manifest.components.iter().zip(components).zip(&documents)
+        {
+            let deployed = Deployed {
+                component,
+                rules: gate.rules(spec, document.as_ref())?,
+                permits: Arc::new(Semaphore::new(spec.limits.concurrency)),
+            };
+            routes.push((spec.route.clone(), deployed));
+        }
+        let docs = match manifest.docs.openapi {
+            Some(_) => {
+                let documents = component_docs(manifest, documents);
+                let docs = Docs::new(
+                    &docs::merged_document(manifest, &documents)?,
+                    &manifest.docs,
+                );
+                info!(paths = ?docs.paths(), "API docs");
+                Some(docs)
+            }
+            None => None,
+        };
+        Ok(Deployment {
+            routes: RouteTable::new(routes),
+            gate,
+            docs,
+        })
+    }
+
+    /// The component that serves `path`, if any.
+    pub fn route(&self, path: &str) -> Option<&Deployed> {
+        self.routes.find(path)
+    }
+
+    /// The security gate.
+    pub fn gate(&self) -> &Gate {
+        &self.gate
+    }
+
+    /// The API docs, unless the manifest turns them off.
+    pub fn docs(&self) -> Option<&Docs> {
+        self.docs.as_ref()
+    }
+}
+
+impl Deployed {
+    /// The component.
+    pub fn component(&self) -> &Component {
+        &self.component
+    }
+
+    /// The gate's rules for it.
+    pub fn rules(&self) -> &ComponentGate {
+        &self.rules
+    }
+
+    /// A permit to run one more of its requests, unless as many as its
+    /// `concurrency` limit are running.
+    pub fn try_permit(&self) -> Option<OwnedSemaphorePermit> {
+        self.permits.clone().try_acquire_owned().ok()
+    }
+}
+
+/// Every component of the manifest loaded and checked; their instances get
+/// `host_env` besides their own environment. Blocks while it compiles.
+pub fn load_components(
+    runtime: &Runtime,
+    manifest: &Manifest,
+    host_env: &[(String, String)],
+) -> anyhow::Result<Vec<Component>> {
+    // One thread per component: reading, hashing and mapping (or compiling)
+    // them side by side is what keeps a start with many components short.
+    let loaded: Vec<_> = std::thread::scope(|scope| {
+        let loading: Vec<_> = manifest
+            .components
+            .iter()
+            .map(|spec| scope.spawn(|| Component::load(runtime, spec, host_env)))
+            .collect();
+        loading.into_iter().map(|thread| thread.join()).collect()
+    });
+    release_freed_memory();
+    manifest
+        .components
+        .iter()
+        .zip(loaded)
+        .map(|(spec, component)| {
+            let component = component
+                .map_err(|_| anyhow::anyhow!("component {:?}: loading it panicked", spec.name))??;
+            info!(component = spec.name, route = %spec.route, source = %spec.source.display(), "loaded");
+            Ok(component)
+        })
+        .collect()
+}
+
+/// Gives the memory that compiling freed back to the system: glibc keeps it
+/// (in each loading thread's arena) otherwise, and a host that compiled its
+/// components at start would idle at several times the resident memory of
+/// one that found them in the cache.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` only returns free memory of glibc's heaps.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Every component's OpenAPI document, or why it has none. A component
+/// without one is still served (and logged), unless `docs.strict` makes that
+/// an error.
+pub async fn read_documents(
+    runtime: &Runtime,
+    manifest: &Manifest,
+    components: &[Component],
+) -> anyhow::Result<Vec<anyhow::Result<Value>>> {
+    let mut documents = Vec::with_capacity(components.len());
+    for component in components {
+        let document = component.openapi(runtime).await.and_then(docs::checked);
+        match &document {
+            Err(error) if manifest.docs.strict => anyhow::bail!("{error:#}"),
+            Err(error) => warn!(
+                component = component.name(),
+                "no API description: {error:#}"
+            ),
+            Ok(_) => {}
+        }
+        documents.push(document);
+    }
+    Ok(documents)
+}
+
+/// The documents with what the manifest says of their components, for the
+/// docs.
+pub fn component_docs(
+    manifest: &Manifest,
+    documents: Vec<anyhow::Result<Value>>,
+) -> Vec<ComponentDoc> {
+    manifest
+        .components
+        .iter()
+        .zip(documents)
+        .map(|(spec, document)| ComponentDoc {
+            name: spec.name.clone(),
+            description: spec.description.clone(),
+            document: document.ok(),
+        })
+        .collect()
+}
