@@ -23,6 +23,13 @@ pub mod schema_scope {
 }
 pub use crate::validation::constrained;
 
+/// What the macros check `#[field(...)]` constraints with at compile time
+/// (see [`validation::Number`](crate::validation::Number) and its siblings).
+pub mod constraint_checks {
+    pub use crate::extract::Validated;
+    pub use crate::validation::applies::{has_length, number, text};
+}
+
 /// What the `export!` macro expands to on `wasm32`.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm {

@@ -1,34 +1,65 @@
 //! `#[field(...)]`: Pydantic's `Field(...)` constraints on a model field or a
-//! handler argument, parsed once for both validation (a JSON spec that the SDK's
-//! validating deserializer reads) and the OpenAPI schema (utoipa's `#[schema]`).
+//! handler argument, parsed and checked once for both validation (a `static`
+//! `wafer::validation::Constraints` that the validating deserializer reads)
+//! and the OpenAPI schema (utoipa's `#[schema]`).
+//!
+//! What can be checked here is a compile error: an unknown constraint, a
+//! value of the wrong kind, a pattern that does not compile, `multiple_of =
+//! 0`. Whether each constraint fits the field's type
+//! is checked by the code generated from [`FieldConstraints::type_checks`],
+//! through the traits of `wafer::validation`.
 
-use proc_macro2::TokenStream as TokenStream2;
-use quote::quote;
+use proc_macro2::{Span, TokenStream as TokenStream2};
+use quote::{quote, quote_spanned};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, ExprLit, ExprUnary, Lit, Meta, Token, UnOp};
 
-/// The constraint names, in the order they are written to the spec.
+/// The constraint names.
 const NAMES: &str = "gt, ge, lt, le, multiple_of, min_length, max_length, pattern";
 
 /// The constraints of one field or argument.
 pub(crate) struct FieldConstraints {
-    entries: Vec<(String, Constraint)>,
+    entries: Vec<Entry>,
+}
+
+struct Entry {
+    name: String,
+    /// Where the constraint is written, for errors.
+    span: Span,
+    value: Constraint,
 }
 
 enum Constraint {
-    /// A bound or `multiple_of`: the JSON number, and the literal as written.
-    Number(String, Expr),
+    /// A bound or `multiple_of`: the number, and the literal as written.
+    Number(Limit, Expr),
     /// `min_length` / `max_length`.
     Length(u64),
     /// `pattern`.
     Pattern(String),
 }
 
+/// A number as written: an integer or a (finite) float.
+#[derive(Clone, Copy)]
+enum Limit {
+    Int(i64),
+    Float(f64),
+}
+
+impl Limit {
+    fn as_f64(self) -> f64 {
+        match self {
+            Limit::Int(int) => int as f64,
+            Limit::Float(float) => float,
+        }
+    }
+}
+
 impl FieldConstraints {
-    /// Removes the `#[field(...)]` attributes from `attrs` and parses them.
+    /// Removes the `#[field(...)]` attributes from `attrs`, parses them and
+    /// checks them.
     pub(crate) fn take(attrs: &mut Vec<Attribute>) -> syn::Result<Option<FieldConstraints>> {
-        let mut entries: Vec<(String, Constraint)> = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
         let mut found = false;
         let mut kept = Vec::with_capacity(attrs.len());
         for attr in attrs.drain(..) {
@@ -39,56 +70,82 @@ impl FieldConstraints {
             found = true;
             let options = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)?;
             for option in options {
-                let Meta::NameValue(option) = option else {
-                    return Err(syn::Error::new_spanned(option, "expected `name = value`"));
-                };
-                let Some(name) = option.path.get_ident().map(ToString::to_string) else {
-                    return Err(syn::Error::new_spanned(
-                        &option.path,
-                        format!("expected one of: {NAMES}"),
-                    ));
-                };
-                if entries.iter().any(|(existing, _)| *existing == name) {
-                    return Err(syn::Error::new_spanned(
-                        &option.path,
-                        format!("`{name}` is given twice"),
+                let entry = entry(option)?;
+                if entries.iter().any(|existing| existing.name == entry.name) {
+                    return Err(syn::Error::new(
+                        entry.span,
+                        format!("`{}` is given twice", entry.name),
                     ));
                 }
-                let value = match name.as_str() {
-                    "gt" | "ge" | "lt" | "le" | "multiple_of" => {
-                        Constraint::Number(number(&option.value)?, option.value)
-                    }
-                    "min_length" | "max_length" => Constraint::Length(length(&option.value)?),
-                    "pattern" => Constraint::Pattern(string(&option.value)?),
-                    _ => {
-                        return Err(syn::Error::new_spanned(
-                            &option.path,
-                            format!("unknown constraint `{name}`; the constraints are: {NAMES}"),
-                        ));
-                    }
-                };
-                entries.push((name, value));
+                entries.push(entry);
             }
         }
         *attrs = kept;
-        Ok(found.then_some(FieldConstraints { entries }))
+        if !found {
+            return Ok(None);
+        }
+        let constraints = FieldConstraints { entries };
+        constraints.check()?;
+        Ok(Some(constraints))
     }
 
-    /// The constraints as a JSON object, e.g. `{"gt":0,"max_length":5}`.
-    pub(crate) fn spec(&self) -> String {
-        let fields: Vec<String> = self
-            .entries
-            .iter()
-            .map(|(name, value)| {
-                let value = match value {
-                    Constraint::Number(json, _) => json.clone(),
-                    Constraint::Length(length) => length.to_string(),
-                    Constraint::Pattern(pattern) => json_string(pattern),
-                };
-                format!("\"{name}\":{value}")
-            })
-            .collect();
-        format!("{{{}}}", fields.join(","))
+    fn get(&self, name: &str) -> Option<&Entry> {
+        self.entries.iter().find(|entry| entry.name == name)
+    }
+
+    /// Refuses `multiple_of = 0`, which nothing is a multiple of. (Bounds
+    /// that no value meets are allowed, as Pydantic allows them.)
+    fn check(&self) -> syn::Result<()> {
+        match self.get("multiple_of") {
+            Some(Entry {
+                span,
+                value: Constraint::Number(limit, _),
+                ..
+            }) if limit.as_f64() == 0.0 => Err(syn::Error::new(*span, "`multiple_of` cannot be 0")),
+            _ => Ok(()),
+        }
+    }
+
+    /// The constraints as a `wafer::validation::Constraints` expression, for
+    /// a `static`.
+    pub(crate) fn tokens(&self) -> TokenStream2 {
+        let fields = self.entries.iter().map(|entry| {
+            let name = syn::Ident::new(&entry.name, Span::call_site());
+            let value = match &entry.value {
+                Constraint::Number(Limit::Int(int), _) => {
+                    quote!(::wafer::validation::Limit::Int(#int))
+                }
+                Constraint::Number(Limit::Float(float), _) => {
+                    quote!(::wafer::validation::Limit::Float(#float))
+                }
+                Constraint::Length(length) => {
+                    let length = *length as usize;
+                    quote!(#length)
+                }
+                Constraint::Pattern(pattern) => quote!(#pattern),
+            };
+            quote!(#name: ::core::option::Option::Some(#value))
+        });
+        quote! {
+            ::wafer::validation::Constraints {
+                #(#fields,)*
+                ..::wafer::validation::Constraints::NONE
+            }
+        }
+    }
+
+    /// Statements that compile only if every constraint fits `ty`, the type
+    /// it constrains; each error points at the constraint.
+    pub(crate) fn type_checks(&self, ty: &TokenStream2) -> TokenStream2 {
+        let checks = self.entries.iter().map(|entry| {
+            let check = match entry.value {
+                Constraint::Number(..) => quote!(number),
+                Constraint::Length(_) => quote!(has_length),
+                Constraint::Pattern(_) => quote!(text),
+            };
+            quote_spanned!(entry.span=> ::wafer::__private::constraint_checks::#check::<#ty>();)
+        });
+        quote!(#(#checks)*)
     }
 
     /// The same constraints as utoipa `#[schema(...)]` options; lengths become
@@ -96,9 +153,9 @@ impl FieldConstraints {
     pub(crate) fn schema_options(&self, is_list: bool) -> Vec<TokenStream2> {
         self.entries
             .iter()
-            .map(|(name, value)| match value {
+            .map(|entry| match &entry.value {
                 Constraint::Number(_, literal) => {
-                    let key = match name.as_str() {
+                    let key = match entry.name.as_str() {
                         "gt" => quote!(exclusive_minimum),
                         "ge" => quote!(minimum),
                         "lt" => quote!(exclusive_maximum),
@@ -108,7 +165,7 @@ impl FieldConstraints {
                     quote!(#key = #literal)
                 }
                 Constraint::Length(length) => {
-                    let key = match (name.as_str(), is_list) {
+                    let key = match (entry.name.as_str(), is_list) {
                         ("min_length", false) => quote!(min_length),
                         ("max_length", false) => quote!(max_length),
                         ("min_length", true) => quote!(min_items),
@@ -123,15 +180,42 @@ impl FieldConstraints {
     }
 }
 
-/// A number literal, possibly negative, as JSON: integers as written, floats
-/// with a decimal point (`1.0` stays `1.0`, as in Pydantic's messages).
-fn number(value: &Expr) -> syn::Result<String> {
-    let invalid = || {
-        syn::Error::new(
-            value.span(),
-            "expected a number, e.g. `gt = 0` or `le = 1.5`",
-        )
+/// One `name = value` of a `#[field(...)]`.
+fn entry(option: Meta) -> syn::Result<Entry> {
+    let Meta::NameValue(option) = option else {
+        return Err(syn::Error::new_spanned(option, "expected `name = value`"));
     };
+    let Some(name) = option.path.get_ident().map(ToString::to_string) else {
+        return Err(syn::Error::new_spanned(
+            &option.path,
+            format!("expected one of: {NAMES}"),
+        ));
+    };
+    let value = match name.as_str() {
+        "gt" | "ge" | "lt" | "le" | "multiple_of" => {
+            Constraint::Number(number(&option.value)?, option.value.clone())
+        }
+        "min_length" | "max_length" => Constraint::Length(length(&option.value)?),
+        "pattern" => Constraint::Pattern(pattern(&option.value)?),
+        _ => {
+            return Err(syn::Error::new_spanned(
+                &option.path,
+                format!("unknown constraint `{name}`; the constraints are: {NAMES}"),
+            ));
+        }
+    };
+    Ok(Entry {
+        name,
+        span: option.path.span(),
+        value,
+    })
+}
+
+/// A number literal, possibly negative: an integer that fits `i64`, or a
+/// finite float.
+fn number(value: &Expr) -> syn::Result<Limit> {
+    let invalid = |why: &str| syn::Error::new(value.span(), why);
+    let usage = "expected a number, e.g. `gt = 0` or `le = 1.5`";
     let (negative, literal) = match value {
         Expr::Unary(ExprUnary {
             op: UnOp::Neg(_),
@@ -141,20 +225,25 @@ fn number(value: &Expr) -> syn::Result<String> {
         other => (false, other),
     };
     let Expr::Lit(ExprLit { lit, .. }) = literal else {
-        return Err(invalid());
+        return Err(invalid(usage));
     };
-    let text = match lit {
-        Lit::Int(int) => int.base10_parse::<u64>()?.to_string(),
+    match lit {
+        Lit::Int(int) => {
+            let magnitude = i128::from(int.base10_parse::<u64>()?);
+            let signed = if negative { -magnitude } else { magnitude };
+            i64::try_from(signed)
+                .map(Limit::Int)
+                .map_err(|_| invalid("the number does not fit an i64"))
+        }
         Lit::Float(float) => {
             let float = float.base10_parse::<f64>()?;
             if !float.is_finite() {
-                return Err(invalid());
+                return Err(invalid(usage));
             }
-            format!("{float:?}")
+            Ok(Limit::Float(if negative { -float } else { float }))
         }
-        _ => return Err(invalid()),
-    };
-    Ok(if negative { format!("-{text}") } else { text })
+        _ => Err(invalid(usage)),
+    }
 }
 
 fn length(value: &Expr) -> syn::Result<u64> {
@@ -169,30 +258,24 @@ fn length(value: &Expr) -> syn::Result<u64> {
     }
 }
 
-fn string(value: &Expr) -> syn::Result<String> {
-    match value {
-        Expr::Lit(ExprLit {
-            lit: Lit::Str(text),
-            ..
-        }) => Ok(text.value()),
-        _ => Err(syn::Error::new(
+/// A pattern that `regex-lite`, the engine the SDK validates with, compiles.
+fn pattern(value: &Expr) -> syn::Result<String> {
+    let Expr::Lit(ExprLit {
+        lit: Lit::Str(text),
+        ..
+    }) = value
+    else {
+        return Err(syn::Error::new(
             value.span(),
             "expected a string, e.g. `pattern = \"^[a-z]+$\"`",
-        )),
-    }
-}
-
-fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+        ));
+    };
+    let pattern = text.value();
+    regex_lite::Regex::new(&pattern).map_err(|error| {
+        syn::Error::new(
+            text.span(),
+            format!("invalid pattern (wafer validates with the regex-lite crate): {error}"),
+        )
+    })?;
+    Ok(pattern)
 }

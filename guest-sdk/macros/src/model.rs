@@ -3,10 +3,11 @@
 //!
 //! For each field with `#[field(...)]` it adds
 //! `#[serde(deserialize_with = ...)]` pointing at a generated function that
-//! hands the constraints to the validating deserializer, `#[serde(default)]`
-//! for `Option` fields (an optional field stays optional), and the same
-//! constraints as utoipa `#[schema(...)]` options. It derives utoipa's
-//! `ToSchema` for the type.
+//! hands the constraints (a `static`) to validation, `#[serde(default)]` for
+//! `Option` fields (an optional field stays optional), and the same
+//! constraints as utoipa `#[schema(...)]` options; and it generates a check
+//! that does not compile unless each constraint fits its field's type. It
+//! derives utoipa's `ToSchema` for the type.
 
 use proc_macro2::TokenStream as TokenStream2;
 use quote::{format_ident, quote};
@@ -17,13 +18,26 @@ use crate::constraints::FieldConstraints;
 pub(crate) fn expand(item: Item) -> syn::Result<TokenStream2> {
     match item {
         Item::Struct(mut model) => {
-            let helpers = constrain_fields(&model.ident, &model.attrs, &mut model.fields)?;
+            let (helpers, checks) =
+                constrain_fields(&model.ident, &model.attrs, &mut model.fields)?;
             derive_schema(&mut model.attrs);
+            let (generics, _, where_clause) = model.generics.split_for_impl();
+            let checks = (!checks.is_empty()).then(|| {
+                quote! {
+                    const _: () = {
+                        #[allow(dead_code, clippy::extra_unused_type_parameters)]
+                        fn __wafer_check_constraints #generics () #where_clause {
+                            #(#checks)*
+                        }
+                    };
+                }
+            });
             Ok(quote! {
                 #[allow(unused_imports)]
                 use ::wafer::__private::schema_scope::*;
                 #model
                 #(#helpers)*
+                #checks
             })
         }
         Item::Enum(mut model) => {
@@ -41,13 +55,15 @@ pub(crate) fn expand(item: Item) -> syn::Result<TokenStream2> {
     }
 }
 
-/// Rewrites the constrained fields; returns the generated helper functions.
+/// Rewrites the constrained fields; returns the generated helper functions
+/// and the type checks of their constraints.
 fn constrain_fields(
     model: &syn::Ident,
     attrs: &[Attribute],
     fields: &mut Fields,
-) -> syn::Result<Vec<TokenStream2>> {
+) -> syn::Result<(Vec<TokenStream2>, Vec<TokenStream2>)> {
     let mut helpers = Vec::new();
+    let mut checks = Vec::new();
     for (index, field) in fields.iter_mut().enumerate() {
         let Some(constraints) = FieldConstraints::take(&mut field.attrs)? else {
             continue;
@@ -68,18 +84,21 @@ fn constrain_fields(
             name.trim_start_matches("r#")
         );
         let helper_name = helper.to_string();
-        let newtype = format!("$wafer::constrained{}", constraints.spec());
+        let value = constraints.tokens();
         helpers.push(quote! {
             #[doc(hidden)]
             #[allow(non_snake_case)]
             fn #helper<'de, D, T>(deserializer: D) -> ::core::result::Result<T, D::Error>
             where
                 D: ::wafer::__private::serde::Deserializer<'de>,
-                T: ::wafer::__private::serde::Deserialize<'de>,
+                T: ::wafer::__private::serde::de::DeserializeOwned,
             {
-                ::wafer::__private::constrained(deserializer, #newtype)
+                static CONSTRAINTS: ::wafer::validation::Constraints = #value;
+                ::wafer::__private::constrained(deserializer, &CONSTRAINTS)
             }
         });
+        let ty = &field.ty;
+        checks.push(constraints.type_checks(&quote!(#ty)));
         field
             .attrs
             .push(syn::parse_quote!(#[serde(deserialize_with = #helper_name)]));
@@ -91,7 +110,7 @@ fn constrain_fields(
             .attrs
             .push(syn::parse_quote!(#[schema(#(#options),*)]));
     }
-    Ok(helpers)
+    Ok((helpers, checks))
 }
 
 /// Adds `#[derive(ToSchema)]` unless the type already derives it.

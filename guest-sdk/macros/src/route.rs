@@ -2,9 +2,10 @@
 
 use proc_macro::TokenStream;
 use proc_macro2::{Span, TokenStream as TokenStream2};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
+use syn::spanned::Spanned as _;
 use syn::{Attribute, Expr, FnArg, ItemFn, Lit, LitStr, Meta, Pat, ReturnType, Token, Type};
 
 use crate::constraints::FieldConstraints;
@@ -113,6 +114,8 @@ fn expand(method: &str, args: RouteArgs, mut function: ItemFn) -> syn::Result<To
     let mut bindings = Vec::new();
     let mut extractions = Vec::new();
     let mut descriptions = Vec::new();
+    let mut constraint_items = Vec::new();
+    let handler = function.sig.ident.to_string();
     for (index, input) in function.sig.inputs.iter_mut().enumerate() {
         let FnArg::Typed(argument) = input else {
             return Err(syn::Error::new_spanned(
@@ -135,8 +138,26 @@ fn expand(method: &str, args: RouteArgs, mut function: ItemFn) -> syn::Result<To
             _ => quote!(::wafer::extract::Argument::unnamed()),
         };
         if let Some(constraints) = FieldConstraints::take(&mut argument.attrs)? {
-            let spec = constraints.spec();
-            argument_expr = quote!(#argument_expr.with_constraints(#spec));
+            let name = format_ident!(
+                "__WAFER_CONSTRAINTS_{}_{index}",
+                handler.trim_start_matches("r#").to_uppercase()
+            );
+            let value = constraints.tokens();
+            let ty = &argument.ty;
+            let checks = constraints.type_checks(&quote_spanned!(ty.span()=>
+                <#ty as ::wafer::__private::constraint_checks::Validated>::Value
+            ));
+            constraint_items.push(quote! {
+                #[doc(hidden)]
+                static #name: ::wafer::validation::Constraints = #value;
+                const _: () = {
+                    #[allow(dead_code)]
+                    fn __wafer_check_constraints() {
+                        #checks
+                    }
+                };
+            });
+            argument_expr = quote!(#argument_expr.with_constraints(&#name));
         }
         if let Some(scopes) = take_scopes(&mut argument.attrs)? {
             argument_expr = quote!(#argument_expr.with_scopes(&[#(#scopes),*]));
@@ -208,6 +229,8 @@ fn expand(method: &str, args: RouteArgs, mut function: ItemFn) -> syn::Result<To
 
     Ok(quote! {
         #function
+
+        #(#constraint_items)*
 
         #(#docs)*
         #[allow(non_camel_case_types)]

@@ -44,7 +44,7 @@ use std::fmt;
 
 use crate::error::HttpError;
 use crate::response::{IntoResponse, Response};
-use crate::validation::ValidationErrors;
+use crate::validation::{Constraints, ValidationErrors};
 
 pub use self::header::Header;
 pub use self::json::Json;
@@ -85,12 +85,12 @@ pub trait FromRequest: Sized {
 /// have no name.
 ///
 /// Its constraints come from a `#[field(...)]` attribute on the argument
-/// (`#[field(ge = 1)] item_id: Path<i64>`), as a JSON spec of
-/// [`Constraints`](crate::validation::Constraints).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// (`#[field(ge = 1)] item_id: Path<i64>`), which the route macro checks and
+/// writes as a `static` [`Constraints`].
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Argument {
     name: Option<&'static str>,
-    constraints: Option<&'static str>,
+    constraints: Option<&'static Constraints>,
     scopes: &'static [&'static str],
 }
 
@@ -114,7 +114,7 @@ impl Argument {
     }
 
     /// The same argument with constraints on its value.
-    pub const fn with_constraints(self, constraints: &'static str) -> Self {
+    pub const fn with_constraints(self, constraints: &'static Constraints) -> Self {
         Argument {
             constraints: Some(constraints),
             ..self
@@ -138,9 +138,37 @@ impl Argument {
     }
 
     /// The argument's constraints, if it has any.
-    pub fn constraints(&self) -> Option<&'static str> {
+    pub fn constraints(&self) -> Option<&'static Constraints> {
         self.constraints
     }
+}
+
+/// An extractor whose value is validated, so that `#[field(...)]`
+/// constraints on the argument apply to it: `Value` is the type they
+/// constrain (`i64` for `Path<i64>`).
+#[diagnostic::on_unimplemented(
+    message = "`#[field(...)]` constrains `Path`, `Query`, `Header` and `Json` arguments, not `{Self}`",
+    label = "this extractor's value is not validated"
+)]
+pub trait Validated {
+    /// The value the constraints apply to.
+    type Value: ?Sized;
+}
+
+impl<T> Validated for Path<T> {
+    type Value = T;
+}
+
+impl<T> Validated for Query<T> {
+    type Value = T;
+}
+
+impl<T> Validated for Header<T> {
+    type Value = T;
+}
+
+impl<T> Validated for Json<T> {
+    type Value = T;
 }
 
 /// Why an extractor could not produce its value: invalid input (merged with

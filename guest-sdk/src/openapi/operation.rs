@@ -9,7 +9,7 @@ use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::request_body::RequestBody;
 use utoipa::openapi::{RefOr, Required, Schema};
 
-use crate::validation::Constraints;
+use crate::validation::{Constraints, Limit};
 
 /// The parts of an OpenAPI operation that come from a handler's signature.
 ///
@@ -120,7 +120,7 @@ impl OperationSpec {
         &mut self,
         location: ParameterIn,
         name: Option<&str>,
-        constraints: Option<&'static str>,
+        constraints: Option<&'static Constraints>,
     ) {
         let schema = T::schema();
         let mut referenced = Vec::new();
@@ -150,7 +150,7 @@ impl OperationSpec {
         let Some(name) = name else { return };
         let required = location == ParameterIn::Path || !is_nullable(&as_json);
         let schema = match constraints {
-            Some(spec) => constrain(as_json, &Constraints::from_spec(spec)),
+            Some(constraints) => constrain(as_json, constraints),
             None => as_json,
         };
         self.parameters
@@ -214,20 +214,11 @@ fn constrain(mut schema: Value, constraints: &Constraints) -> Value {
             object.insert(key.to_owned(), value);
         }
     };
-    set(
-        "exclusiveMinimum",
-        constraints.gt.clone().map(Value::Number),
-    );
-    set("minimum", constraints.ge.clone().map(Value::Number));
-    set(
-        "exclusiveMaximum",
-        constraints.lt.clone().map(Value::Number),
-    );
-    set("maximum", constraints.le.clone().map(Value::Number));
-    set(
-        "multipleOf",
-        constraints.multiple_of.clone().map(Value::Number),
-    );
+    set("exclusiveMinimum", constraints.gt.map(Limit::to_json));
+    set("minimum", constraints.ge.map(Limit::to_json));
+    set("exclusiveMaximum", constraints.lt.map(Limit::to_json));
+    set("maximum", constraints.le.map(Limit::to_json));
+    set("multipleOf", constraints.multiple_of.map(Limit::to_json));
     let (min, max) = if is_array {
         ("minItems", "maxItems")
     } else {
@@ -235,7 +226,7 @@ fn constrain(mut schema: Value, constraints: &Constraints) -> Value {
     };
     set(min, constraints.min_length.map(Value::from));
     set(max, constraints.max_length.map(Value::from));
-    set("pattern", constraints.pattern.clone().map(Value::String));
+    set("pattern", constraints.pattern.map(Value::from));
     schema
 }
 
@@ -246,8 +237,11 @@ mod tests {
 
     #[test]
     fn constraints_go_on_the_non_null_branch() {
-        let constraints: Constraints =
-            serde_json::from_value(json!({"max_length": 3, "ge": 1})).expect("constraints");
+        let constraints = Constraints {
+            max_length: Some(3),
+            ge: Some(Limit::Int(1)),
+            ..Constraints::NONE
+        };
         assert_eq!(
             constrain(
                 json!({"oneOf": [{"type": "null"}, {"type": "string"}]}),

@@ -1,33 +1,75 @@
-//! Constrained model fields: how `#[wafer::model]` hands a field's constraints
-//! to the validating deserializer through serde.
+//! Constrained model fields: how `#[wafer::model]` hands a field's
+//! constraints to validation through serde.
 //!
 //! For a field with `#[field(...)]`, the model macro adds
 //! `#[serde(deserialize_with = ...)]` with a function that calls
-//! [`constrained`]. It asks the deserializer for a newtype struct whose name
-//! carries the constraints; the validating deserializer reads them from the name
-//! and checks the value inside, while other deserializers see an ordinary
-//! newtype and get a refusal, so the value always goes through validation.
+//! [`constrained`] with the field's [`Constraints`], a `static` the macro
+//! checked at compile time. They reach the validating deserializer by a
+//! hand-over on the thread: [`constrained`] leaves them there and asks the
+//! deserializer for a newtype struct of a marker name; the validating
+//! deserializer takes them when it is asked for that newtype, and checks the
+//! value inside where it converts it, so that their errors take their place
+//! among the others.
+//!
+//! Any other deserializer (`serde_json` on the fast path for bodies, or
+//! serde's own buffers for `flatten` and untagged enums) leaves them where
+//! they are: the value is then read as JSON and validated on its own. So a
+//! constrained field is validated whoever deserializes it, and a valid body
+//! of a constrained model needs only the fast path.
 
+use std::cell::Cell;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer, Visitor};
+use serde::Deserialize as _;
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde_json::Value;
 
-/// The newtype name prefix that carries a constraints spec.
+use super::constraints::Constraints;
+use super::de::{self as validating, Input};
+
+/// The name of the newtype a constrained field asks for.
 pub(crate) const CONSTRAINED: &str = "$wafer::constrained";
 
-/// Deserializes a constrained field. `name` is [`CONSTRAINED`] followed by the
-/// constraints as JSON, e.g. `$wafer::constrained{"min_length":1}`.
-pub fn constrained<'de, T, D>(deserializer: D, name: &'static str) -> Result<T, D::Error>
+thread_local! {
+    /// The constraints of the field being deserialized, until a validating
+    /// deserializer or the field's visitor takes them.
+    static HANDED_OVER: Cell<Option<&'static Constraints>> = const { Cell::new(None) };
+}
+
+/// Deserializes a field that must satisfy `constraints`.
+pub fn constrained<'de, T, D>(
+    deserializer: D,
+    constraints: &'static Constraints,
+) -> Result<T, D::Error>
 where
-    T: Deserialize<'de>,
+    T: DeserializeOwned,
     D: Deserializer<'de>,
 {
-    deserializer.deserialize_newtype_struct(name, ConstrainedVisitor(PhantomData))
+    HANDED_OVER.set(Some(constraints));
+    let result =
+        deserializer.deserialize_newtype_struct(CONSTRAINED, ConstrainedVisitor(PhantomData));
+    // A deserializer that failed before visiting leaves them.
+    HANDED_OVER.set(None);
+    result
+}
+
+/// For a validating deserializer asked for the newtype `name`: the
+/// constraints to check the value inside with, if `name` is the marker.
+/// Taken once; an error if the marker comes without them, so that they are
+/// never skipped.
+pub(crate) fn take_handed_over(name: &str) -> Result<Option<&'static Constraints>, &'static str> {
+    if name != CONSTRAINED {
+        return Ok(None);
+    }
+    HANDED_OVER
+        .take()
+        .map(Some)
+        .ok_or("a constrained field's constraints did not reach validation")
 }
 
 struct ConstrainedVisitor<T>(PhantomData<T>);
 
-impl<'de, T: Deserialize<'de>> Visitor<'de> for ConstrainedVisitor<T> {
+impl<'de, T: DeserializeOwned> Visitor<'de> for ConstrainedVisitor<T> {
     type Value = T;
 
     fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -35,12 +77,15 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ConstrainedVisitor<T> {
     }
 
     fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
-        if super::de::is_validating() {
-            T::deserialize(deserializer)
-        } else {
-            Err(de::Error::custom(
-                "a field with constraints can only be read through wafer's validation",
-            ))
+        match HANDED_OVER.take() {
+            // A validating deserializer took them: it checks them.
+            None => T::deserialize(deserializer),
+            // Another deserializer: validate the value on its own.
+            Some(constraints) => {
+                let value = Value::deserialize(deserializer)?;
+                validating::from_input(Input::Json(&value), Vec::new(), Some(constraints))
+                    .map_err(de::Error::custom)
+            }
         }
     }
 }

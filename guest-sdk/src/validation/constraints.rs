@@ -1,9 +1,12 @@
 //! Field constraints, Pydantic's `Field(...)` arguments: `gt`, `ge`, `lt`, `le`,
 //! `multiple_of`, `min_length`, `max_length` and `pattern`.
 //!
-//! The route and model macros write a field's constraints as a small JSON
-//! object; the validating deserializer checks them at the point where it has
-//! converted the value, in Pydantic's order, and reports Pydantic's error.
+//! The route and model macros check a field's constraints at compile time
+//! (the pattern compiles, the bounds can be met, each constraint fits the
+//! field's type; see [`applies`](super::applies)) and write them as a
+//! `static` [`Constraints`]; the validating deserializer checks them at the
+//! point where it has converted the value, in Pydantic's order, and reports
+//! Pydantic's error.
 //!
 //! Patterns use `regex-lite`, which keeps components small: its syntax is the
 //! `regex` crate's (Pydantic's engine), but `\d`, `\w` and `\s` match ASCII
@@ -11,39 +14,108 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::fmt;
 
 use regex_lite::Regex;
-use serde::Deserialize;
 use serde_json::{Number, Value};
 
 use super::error::ErrorDetail;
 
-/// What a model field or handler argument requires of its value.
+/// What a model field or handler argument requires of its value: what a
+/// `#[field(...)]` attribute says, which the macros write as a `static`.
 ///
 /// Which constraints apply depends on the value: the bounds to numbers,
 /// `min_length`/`max_length` to strings (characters) and lists (items),
 /// `pattern` to strings (a regular expression that must match somewhere in
 /// the string, as in Pydantic).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+///
+/// ```
+/// use wafer::validation::{Constraints, Limit};
+///
+/// static PRICE: Constraints = Constraints {
+///     gt: Some(Limit::Int(0)),
+///     le: Some(Limit::Float(1e6)),
+///     ..Constraints::NONE
+/// };
+/// assert_eq!(PRICE.gt.map(|gt| gt.to_string()), Some("0".to_owned()));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Constraints {
     /// Greater than.
-    pub gt: Option<Number>,
+    pub gt: Option<Limit>,
     /// Greater than or equal.
-    pub ge: Option<Number>,
+    pub ge: Option<Limit>,
     /// Less than.
-    pub lt: Option<Number>,
+    pub lt: Option<Limit>,
     /// Less than or equal.
-    pub le: Option<Number>,
+    pub le: Option<Limit>,
     /// A multiple of.
-    pub multiple_of: Option<Number>,
+    pub multiple_of: Option<Limit>,
     /// At least this many characters (strings) or items (lists).
     pub min_length: Option<usize>,
     /// At most this many characters (strings) or items (lists).
     pub max_length: Option<usize>,
     /// A regular expression the string must match.
-    pub pattern: Option<String>,
+    pub pattern: Option<&'static str>,
+}
+
+impl Constraints {
+    /// No constraints: the rest of a `static` written with `..`.
+    pub const NONE: Constraints = Constraints {
+        gt: None,
+        ge: None,
+        lt: None,
+        le: None,
+        multiple_of: None,
+        min_length: None,
+        max_length: None,
+        pattern: None,
+    };
+}
+
+/// A number a constraint compares with, as written: `gt = 0` is an integer,
+/// `le = 1.5` a float (Pydantic words its errors with the number as written).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Limit {
+    /// An integer.
+    Int(i64),
+    /// A float (finite: the macros refuse others).
+    Float(f64),
+}
+
+impl Limit {
+    fn as_i64(self) -> Option<i64> {
+        match self {
+            Limit::Int(int) => Some(int),
+            Limit::Float(_) => None,
+        }
+    }
+
+    fn as_f64(self) -> f64 {
+        match self {
+            Limit::Int(int) => int as f64,
+            Limit::Float(float) => float,
+        }
+    }
+
+    /// The number as JSON: for the document's keywords and error contexts.
+    pub(crate) fn to_json(self) -> Value {
+        match self {
+            Limit::Int(int) => Value::from(int),
+            Limit::Float(float) => Number::from_f64(float).map_or(Value::Null, Value::Number),
+        }
+    }
+}
+
+/// As JSON writes it: `0`, `1.5`, `1.0`.
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self, self.to_json()) {
+            (_, Value::Number(number)) => write!(f, "{number}"),
+            (Limit::Float(float), _) => write!(f, "{float}"),
+            (Limit::Int(int), _) => write!(f, "{int}"),
+        }
+    }
 }
 
 /// A number as the field's type holds it.
@@ -63,38 +135,14 @@ impl Numeric {
 }
 
 impl Constraints {
-    /// The constraints in `spec`, a JSON object such as `{"gt":0,"max_length":5}`,
-    /// parsed once per spec and kept.
-    pub(crate) fn from_spec(spec: &'static str) -> Rc<Constraints> {
-        thread_local! {
-            static PARSED: RefCell<HashMap<&'static str, Rc<Constraints>>> = RefCell::default();
-        }
-        PARSED.with(|parsed| {
-            parsed
-                .borrow_mut()
-                .entry(spec)
-                .or_insert_with(|| {
-                    Rc::new(serde_json::from_str(spec).unwrap_or_else(|error| {
-                        // The macros check specs at compile time; this is a
-                        // hand-written spec gone wrong.
-                        crate::log::error(format_args!(
-                            "ignoring invalid constraints {spec}: {error}"
-                        ));
-                        Constraints::default()
-                    }))
-                })
-                .clone()
-        })
-    }
-
     /// Checks a number; `error` makes an error of the given type at the value.
     pub(crate) fn check_number(
         &self,
         value: Numeric,
         error: impl Fn(&'static str) -> ErrorDetail,
     ) -> Result<(), ErrorDetail> {
-        let ctx = |bound: &Number| ctx_number(bound, value);
-        if let Some(multiple_of) = &self.multiple_of
+        let ctx = |bound: Limit| ctx_number(bound, value);
+        if let Some(multiple_of) = self.multiple_of
             && !is_multiple(value, multiple_of)
         {
             return Err(error("multiple_of")
@@ -102,16 +150,16 @@ impl Constraints {
                 .with_ctx("multiple_of", ctx(multiple_of)));
         }
         let bounds = [
-            (Bound::Le, &self.le),
-            (Bound::Lt, &self.lt),
-            (Bound::Ge, &self.ge),
-            (Bound::Gt, &self.gt),
+            (Bound::Le, self.le),
+            (Bound::Lt, self.lt),
+            (Bound::Ge, self.ge),
+            (Bound::Gt, self.gt),
         ];
         for (bound, limit) in bounds {
             let Some(limit) = limit else { continue };
             let within = match (value, limit.as_i64()) {
                 (Numeric::Int(int), Some(limit)) => bound.holds(int, i128::from(limit)),
-                _ => bound.holds(value.as_f64(), limit.as_f64().unwrap_or(f64::NAN)),
+                _ => bound.holds(value.as_f64(), limit.as_f64()),
             };
             if !within {
                 return Err(error(bound.kind())
@@ -149,12 +197,12 @@ impl Constraints {
                 ))
                 .with_ctx("max_length", max));
         }
-        if let Some(pattern) = &self.pattern
+        if let Some(pattern) = self.pattern
             && !matches_pattern(pattern, text)
         {
             return Err(error("string_pattern_mismatch")
                 .with_message(format!("String should match pattern '{pattern}'"))
-                .with_ctx("pattern", pattern.as_str()));
+                .with_ctx("pattern", pattern));
         }
         Ok(())
     }
@@ -256,21 +304,18 @@ fn plural(count: usize, noun: &str) -> String {
 
 /// The bound as Pydantic puts it in `ctx`: converted to the field's type, so
 /// `gt=0` on a float field reads `0.0`.
-fn ctx_number(bound: &Number, value: Numeric) -> Value {
+fn ctx_number(bound: Limit, value: Numeric) -> Value {
     match value {
-        Numeric::Int(_) => Value::Number(bound.clone()),
-        Numeric::Float(_) => bound
-            .as_f64()
-            .and_then(serde_json::Number::from_f64)
-            .map_or(Value::Null, Value::Number),
+        Numeric::Int(_) => bound.to_json(),
+        Numeric::Float(_) => Limit::Float(bound.as_f64()).to_json(),
     }
 }
 
-fn is_multiple(value: Numeric, of: &Number) -> bool {
+fn is_multiple(value: Numeric, of: Limit) -> bool {
     match (value, of.as_i64()) {
         (Numeric::Int(int), Some(of)) if of != 0 => int % i128::from(of) == 0,
         _ => {
-            let of = of.as_f64().unwrap_or(f64::NAN);
+            let of = of.as_f64();
             // Pydantic's tolerance for floating-point remainders.
             let remainder = value.as_f64() % of;
             remainder.abs() <= f64::EPSILON || (remainder.abs() - of.abs()).abs() <= f64::EPSILON
@@ -279,14 +324,15 @@ fn is_multiple(value: Numeric, of: &Number) -> bool {
 }
 
 /// Whether `pattern` matches anywhere in `text`; compiled regexes are kept.
-/// A pattern that does not compile matches nothing (and is reported once).
-fn matches_pattern(pattern: &str, text: &str) -> bool {
+/// The macros compiled the pattern already; one that does not compile here
+/// (a hand-written `Constraints`) matches nothing, and is reported once.
+fn matches_pattern(pattern: &'static str, text: &str) -> bool {
     thread_local! {
-        static COMPILED: RefCell<HashMap<String, Option<Regex>>> = RefCell::default();
+        static COMPILED: RefCell<HashMap<&'static str, Option<Regex>>> = RefCell::default();
     }
     COMPILED.with(|compiled| {
         let mut compiled = compiled.borrow_mut();
-        let regex = compiled.entry(pattern.to_owned()).or_insert_with(|| {
+        let regex = compiled.entry(pattern).or_insert_with(|| {
             Regex::new(pattern)
                 .map_err(|error| {
                     crate::log::error(format_args!("invalid pattern {pattern:?}: {error}"))
@@ -306,18 +352,24 @@ mod tests {
         ErrorDetail::new(kind, ["body", "x"], Value::Null)
     }
 
-    fn constraints(spec: Value) -> Constraints {
-        serde_json::from_value(spec).expect("valid constraints")
-    }
-
     #[test]
     fn numbers_are_checked_in_pydantic_order() {
-        let c = constraints(json!({"multiple_of": 5, "le": 3, "lt": 3, "ge": 10, "gt": 10}));
+        let c = Constraints {
+            multiple_of: Some(Limit::Int(5)),
+            le: Some(Limit::Int(3)),
+            lt: Some(Limit::Int(3)),
+            ge: Some(Limit::Int(10)),
+            gt: Some(Limit::Int(10)),
+            ..Constraints::NONE
+        };
         let kind = |v| c.check_number(v, error).expect_err("violates").kind;
         assert_eq!(kind(Numeric::Int(7)), "multiple_of");
         assert_eq!(kind(Numeric::Int(15)), "less_than_equal");
         assert_eq!(kind(Numeric::Float(5.0)), "less_than_equal");
-        let c = constraints(json!({"gt": 0}));
+        let c = Constraints {
+            gt: Some(Limit::Int(0)),
+            ..Constraints::NONE
+        };
         let e = c
             .check_number(Numeric::Float(0.0), error)
             .expect_err("violates");
@@ -331,14 +383,22 @@ mod tests {
 
     #[test]
     fn float_multiples_tolerate_rounding() {
-        let c = constraints(json!({"multiple_of": 0.1}));
+        let c = Constraints {
+            multiple_of: Some(Limit::Float(0.1)),
+            ..Constraints::NONE
+        };
         assert!(c.check_number(Numeric::Float(0.3), error).is_ok());
         assert!(c.check_number(Numeric::Float(0.35), error).is_err());
     }
 
     #[test]
     fn strings_count_characters_then_match_the_pattern() {
-        let c = constraints(json!({"min_length": 1, "max_length": 2, "pattern": "^[a-zé]+$"}));
+        let c = Constraints {
+            min_length: Some(1),
+            max_length: Some(2),
+            pattern: Some("^[a-zé]+$"),
+            ..Constraints::NONE
+        };
         assert!(
             c.check_str("é✓", error)
                 .is_err_and(|e| e.kind == "string_pattern_mismatch")
@@ -354,7 +414,11 @@ mod tests {
 
     #[test]
     fn lists_count_items() {
-        let c = constraints(json!({"min_length": 1, "max_length": 2}));
+        let c = Constraints {
+            min_length: Some(1),
+            max_length: Some(2),
+            ..Constraints::NONE
+        };
         let e = c.check_max_items(3, error).expect_err("too long");
         assert_eq!(
             e.msg,

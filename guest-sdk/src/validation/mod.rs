@@ -11,6 +11,7 @@
     reason = "validation errors are the slow path; boxing them would only add noise"
 )]
 
+pub(crate) mod applies;
 mod coerce;
 mod constrained;
 mod constraints;
@@ -24,8 +25,9 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::Value;
 
+pub use applies::{HasLength, Number, Text};
 pub use constrained::constrained;
-pub use constraints::Constraints;
+pub use constraints::{Constraints, Limit};
 pub use error::{ErrorDetail, LocItem, ValidationErrors};
 
 pub(crate) use de::{Entry, Input};
@@ -40,14 +42,14 @@ pub(crate) enum BodyError {
 }
 
 /// Deserializes `T` from a request body as FastAPI reads a JSON body parameter,
-/// checking `constraints` (a JSON spec, see [`Constraints`]) on the whole body.
+/// checking `constraints` (see [`Constraints`]) on the whole body.
 ///
 /// An empty body is `missing`. `is_json` says whether the content type announces
 /// JSON; other bodies are validated as a string, which no model accepts.
 pub(crate) fn from_body<T>(
     body: &[u8],
     is_json: bool,
-    constraints: Option<&'static str>,
+    constraints: Option<&'static Constraints>,
 ) -> Result<T, BodyError>
 where
     T: for<'de> Deserialize<'de>,
@@ -62,8 +64,9 @@ where
         let text = Value::String(String::from_utf8_lossy(body).into_owned());
         return validate(Input::Json(&text));
     }
-    // Fast path: a valid body of the exact types, without constraints (a
-    // constrained field refuses plain deserializers), needs only serde_json.
+    // Fast path: a valid body of the exact types needs only serde_json (the
+    // fields of models validate their own constraints, see `constrained`;
+    // the body's own, rarer, are checked by the validating pass).
     if constraints.is_none()
         && let Ok(value) = serde_json::from_slice::<T>(body)
     {
@@ -87,7 +90,7 @@ where
 pub(crate) fn from_params<'a, T>(
     params: &'a ParamSet,
     name: Option<&'a str>,
-    constraints: Option<&'static str>,
+    constraints: Option<&'static Constraints>,
 ) -> Result<T, ValidationErrors>
 where
     T: Deserialize<'a>,

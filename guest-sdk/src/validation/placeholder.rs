@@ -8,6 +8,7 @@
 
 use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
 
+use super::constrained::take_handed_over;
 use super::de::DeError;
 
 /// See the module documentation.
@@ -89,9 +90,12 @@ impl<'de> Deserializer<'de> for Placeholder {
     }
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value, DeError> {
+        // A placeholder stands for a value already reported: a constrained
+        // field's constraints have nothing left to check.
+        let _ = take_handed_over(name);
         visitor.visit_newtype_struct(self)
     }
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {

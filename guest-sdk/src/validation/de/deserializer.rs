@@ -7,8 +7,8 @@ use serde_json::Value;
 use super::access::{EnumInput, SeqItems};
 use super::{De, DeError, Input, Scalar};
 use crate::validation::coerce;
-use crate::validation::constrained::CONSTRAINED;
-use crate::validation::constraints::{Constraints, Numeric};
+use crate::validation::constrained::take_handed_over;
+use crate::validation::constraints::Numeric;
 use crate::validation::error::LocItem;
 use crate::validation::placeholder::Placeholder;
 
@@ -253,8 +253,8 @@ impl<'a> Deserializer<'a> for De<'a, '_> {
     ) -> Result<V::Value, DeError> {
         // A constrained model field (see `validation::constrained`): its
         // constraints apply to the value within.
-        if let Some(spec) = name.strip_prefix(CONSTRAINED) {
-            self.constraints = Some(Constraints::from_spec(spec));
+        if let Some(constraints) = take_handed_over(name).map_err(serde::de::Error::custom)? {
+            self.constraints = Some(constraints);
         }
         let loc = self.loc.clone();
         let order = self.order.clone();

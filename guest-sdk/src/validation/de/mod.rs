@@ -20,8 +20,7 @@ mod deserializer;
 mod error;
 
 use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::cell::RefCell;
 
 use serde::Deserialize;
 use serde::de::Visitor;
@@ -62,10 +61,8 @@ pub(crate) enum Input<'a> {
 pub(crate) fn from_input<'a, T: Deserialize<'a>>(
     input: Input<'a>,
     root: Vec<LocItem>,
-    constraints: Option<&'static str>,
+    constraints: Option<&'static Constraints>,
 ) -> Result<T, ValidationErrors> {
-    let _validating = Validating::start();
-    let constraints = constraints.map(Constraints::from_spec);
     let mut overrides: Vec<Override> = Vec::new();
     let mut recorded = Vec::new();
     for _ in 0..MAX_PASSES {
@@ -77,7 +74,7 @@ pub(crate) fn from_input<'a, T: Deserialize<'a>>(
             input,
             loc: root.clone(),
             order: Vec::new(),
-            constraints: constraints.clone(),
+            constraints,
             session: &session,
         });
         recorded = session.recorded.into_inner();
@@ -98,33 +95,6 @@ pub(crate) fn from_input<'a, T: Deserialize<'a>>(
         }
     }
     Err(sorted(recorded))
-}
-
-thread_local! {
-    static VALIDATING: Cell<usize> = const { Cell::new(0) };
-}
-
-/// Marks the thread as inside [`from_input`] while it lives.
-struct Validating;
-
-impl Validating {
-    fn start() -> Validating {
-        VALIDATING.with(|depth| depth.set(depth.get() + 1));
-        Validating
-    }
-}
-
-impl Drop for Validating {
-    fn drop(&mut self) {
-        VALIDATING.with(|depth| depth.set(depth.get() - 1));
-    }
-}
-
-/// Whether a validating deserializer is at work on this thread: constrained
-/// fields can only be checked by it, so they refuse plain deserializers (which
-/// sends a body from the `serde_json` fast path to the validating one).
-pub(crate) fn is_validating() -> bool {
-    VALIDATING.with(|depth| depth.get() > 0)
 }
 
 fn sorted(mut recorded: Vec<(Vec<usize>, ErrorDetail)>) -> ValidationErrors {
@@ -182,7 +152,7 @@ struct De<'a, 's> {
     /// Sort key: the position of each step among its siblings.
     order: Vec<usize>,
     /// What the value must satisfy besides its type.
-    constraints: Option<Rc<Constraints>>,
+    constraints: Option<&'static Constraints>,
     session: &'s Session<'s>,
 }
 
@@ -317,7 +287,7 @@ impl<'a, 's> De<'a, 's> {
             &dyn Fn(&'static str) -> ErrorDetail,
         ) -> Result<(), ErrorDetail>,
     ) -> Result<(), ErrorDetail> {
-        match &self.constraints {
+        match self.constraints {
             Some(constraints) => check(constraints, &|kind| self.error(kind)),
             None => Ok(()),
         }
