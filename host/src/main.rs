@@ -1,5 +1,7 @@
 //! `wafer`: serve WebAssembly HTTP components.
 
+#![warn(clippy::too_many_lines)]
+
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -164,6 +164,138 @@ impl TokenEndpoint {
         B: hyper::body::Body,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
+        let TokenRequest { form, basic } = TokenRequest::read(request).await?;
+        let field = |name: &str| {
+            form.iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.as_str())
+        };
+        let requested: Vec<String> = field("scope")
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        let account = match field("grant_type") {
+            Some("password") => {
+                let (Some(username), Some(password)) = (field("username"), field("password"))
+                else {
+                    return Err(Refusal::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_request",
+                        "The password grant needs username and password",
+                    ));
+                };
+                self.authenticate(&self.users, username, password)
+                    .await
+                    .ok_or_else(|| {
+                        Refusal::new(
+                            StatusCode::BAD_REQUEST,
+                            "invalid_grant",
+                            "Incorrect username or password",
+                        )
+                    })?
+            }
+            Some("client_credentials") => {
+                let (id, secret) = match (field("client_id"), field("client_secret"), &basic) {
+                    (Some(id), Some(secret), _) => (id, secret),
+                    (_, _, Some((id, secret))) => (id.as_str(), secret.as_str()),
+                    _ => {
+                        return Err(Refusal::new(
+                            StatusCode::UNAUTHORIZED,
+                            "invalid_client",
+                            "Give client_id and client_secret",
+                        ));
+                    }
+                };
+                self.authenticate(&self.clients, id, secret)
+                    .await
+                    .ok_or_else(|| {
+                        Refusal::new(
+                            StatusCode::UNAUTHORIZED,
+                            "invalid_client",
+                            "Unknown client or wrong secret",
+                        )
+                    })?
+            }
+            Some(other) => {
+                return Err(Refusal::new(
+                    StatusCode::BAD_REQUEST,
+                    "unsupported_grant_type",
+                    format!(
+                        "Grant type {other:?} is not supported: use password or client_credentials"
+                    ),
+                ));
+            }
+            None => {
+                return Err(Refusal::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "The form has no grant_type",
+                ));
+            }
+        };
+        self.grant(account, requested)
+    }
+
+    /// The account named `name` if `secret` is its secret. An unknown name
+    /// costs as long as a wrong secret.
+    async fn authenticate<'a>(
+        &self,
+        accounts: &'a [Account],
+        name: &str,
+        secret: &str,
+    ) -> Option<&'a Account> {
+        let account = accounts.iter().find(|account| account.name == name);
+        let hash = account.map_or(self.decoy_hash.as_str(), |account| &account.hash);
+        let verified = verify_secret(secret, hash).await;
+        account.filter(|_| verified)
+    }
+
+    /// A token for `account` with the `requested` scopes (all of its scopes
+    /// if none), if it has them.
+    fn grant(
+        &self,
+        account: &Account,
+        requested: Vec<String>,
+    ) -> Result<serde_json::Value, Refusal> {
+        let allowed = &account.scopes;
+        if let Some(refused) = requested.iter().find(|scope| !allowed.contains(scope)) {
+            return Err(Refusal::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_scope",
+                format!("Scope {refused:?} is not granted to {:?}", account.name),
+            ));
+        }
+        let granted = if requested.is_empty() {
+            allowed.clone()
+        } else {
+            requested
+        };
+        let token = self.mint(&account.name, &granted).map_err(|reason| {
+            Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", reason)
+        })?;
+        Ok(json!({
+            "access_token": token,
+            "token_type": "bearer",
+            "expires_in": self.lifetime_seconds,
+            "scope": granted.join(" "),
+        }))
+    }
+}
+
+/// What a token request carries: its form, and HTTP Basic credentials.
+struct TokenRequest {
+    form: Vec<(String, String)>,
+    basic: Option<(String, String)>,
+}
+
+impl TokenRequest {
+    /// Reads a `POST` of a form of at most [`MAX_FORM_BYTES`].
+    async fn read<B>(request: http::Request<B>) -> Result<TokenRequest, Refusal>
+    where
+        B: hyper::body::Body,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
         if request.method() != Method::POST {
             return Err(Refusal::new(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -198,103 +330,10 @@ impl TokenEndpoint {
                 )
             })?
             .to_bytes();
-        let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-        let field = |name: &str| {
-            form.iter()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.as_str())
-        };
-        let requested: Vec<String> = field("scope")
-            .unwrap_or_default()
-            .split_whitespace()
-            .map(str::to_owned)
-            .collect();
-        let (subject, allowed) = match field("grant_type") {
-            Some("password") => {
-                let (Some(username), Some(password)) = (field("username"), field("password"))
-                else {
-                    return Err(Refusal::new(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_request",
-                        "The password grant needs username and password",
-                    ));
-                };
-                let user = self.users.iter().find(|user| user.name == username);
-                let hash = user.map_or(self.decoy_hash.as_str(), |user| &user.hash);
-                match (user, verify_secret(password, hash).await) {
-                    (Some(user), true) => (user.name.clone(), &user.scopes),
-                    _ => {
-                        return Err(Refusal::new(
-                            StatusCode::BAD_REQUEST,
-                            "invalid_grant",
-                            "Incorrect username or password",
-                        ));
-                    }
-                }
-            }
-            Some("client_credentials") => {
-                let (id, secret) = match (field("client_id"), field("client_secret"), &basic) {
-                    (Some(id), Some(secret), _) => (id.to_owned(), secret.to_owned()),
-                    (_, _, Some((id, secret))) => (id.clone(), secret.clone()),
-                    _ => {
-                        return Err(Refusal::new(
-                            StatusCode::UNAUTHORIZED,
-                            "invalid_client",
-                            "Give client_id and client_secret",
-                        ));
-                    }
-                };
-                let client = self.clients.iter().find(|client| client.name == id);
-                let hash = client.map_or(self.decoy_hash.as_str(), |client| &client.hash);
-                match (client, verify_secret(&secret, hash).await) {
-                    (Some(client), true) => (client.name.clone(), &client.scopes),
-                    _ => {
-                        return Err(Refusal::new(
-                            StatusCode::UNAUTHORIZED,
-                            "invalid_client",
-                            "Unknown client or wrong secret",
-                        ));
-                    }
-                }
-            }
-            Some(other) => {
-                return Err(Refusal::new(
-                    StatusCode::BAD_REQUEST,
-                    "unsupported_grant_type",
-                    format!(
-                        "Grant type {other:?} is not supported: use password or client_credentials"
-                    ),
-                ));
-            }
-            None => {
-                return Err(Refusal::new(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_request",
-                    "The form has no grant_type",
-                ));
-            }
-        };
-        if let Some(refused) = requested.iter().find(|scope| !allowed.contains(scope)) {
-            return Err(Refusal::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_scope",
-                format!("Scope {refused:?} is not granted to {subject:?}"),
-            ));
-        }
-        let granted = if requested.is_empty() {
-            allowed.clone()
-        } else {
-            requested
-        };
-        let token = self.mint(&subject, &granted).map_err(|reason| {
-            Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", reason)
-        })?;
-        Ok(json!({
-            "access_token": token,
-            "token_type": "bearer",
-            "expires_in": self.lifetime_seconds,
-            "scope": granted.join(" "),
-        }))
+        Ok(TokenRequest {
+            form: form_urlencoded::parse(&body).into_owned().collect(),
+            basic,
+        })
     }
 }
 

@@ -65,12 +65,31 @@ const SECTIONS: [&str; 2] = ["schemas", "securitySchemes"];
 /// Merges the documents into one OpenAPI 3.1 document.
 pub fn merge(info: &ApiInfo, components: &[ComponentDoc]) -> Result<Value, MergeError> {
     let renamed = conflicting_names(components);
-    let mut paths = Map::new();
-    let mut owners: BTreeMap<String, &str> = BTreeMap::new();
-    let mut merged_sections: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
-    let mut tags = Vec::new();
-
+    let mut merged = Merged::default();
     for component in components {
+        merged.add(component, &renamed)?;
+    }
+    Ok(merged.into_document(info))
+}
+
+/// The merged document as it is assembled, component by component.
+#[derive(Default)]
+struct Merged<'c> {
+    paths: Map<String, Value>,
+    /// Which component documents each path.
+    owners: BTreeMap<String, &'c str>,
+    sections: BTreeMap<&'static str, Map<String, Value>>,
+    tags: Vec<Value>,
+}
+
+impl<'c> Merged<'c> {
+    /// Adds a component's tag, paths and components; `renamed` are the
+    /// names that conflict (see [`conflicting_names`]).
+    fn add(
+        &mut self,
+        component: &'c ComponentDoc,
+        renamed: &BTreeSet<(&'static str, String, String)>,
+    ) -> Result<(), MergeError> {
         let mut tag = json!({ "name": component.name });
         let description = match (&component.description, &component.document) {
             (Some(description), _) => Some(description.clone()),
@@ -80,16 +99,20 @@ pub fn merge(info: &ApiInfo, components: &[ComponentDoc]) -> Result<Value, Merge
         if let Some(description) = description {
             tag["description"] = Value::String(description);
         }
-        tags.push(tag);
+        self.tags.push(tag);
 
         let Some(document) = &component.document else {
-            continue;
+            return Ok(());
         };
         let mut document = document.clone();
-        for (section, name) in renamed
+        let is_renamed = |section: &str, name: &str| {
+            renamed
+                .iter()
+                .any(|(s, n, owner)| *s == section && n == name && *owner == component.name)
+        };
+        for (section, name, _) in renamed
             .iter()
-            .filter(|(_, _, owner)| owner == &component.name)
-            .map(|(s, n, _)| (s, n))
+            .filter(|(_, _, owner)| *owner == component.name)
         {
             rename_refs(
                 &mut document,
@@ -102,9 +125,9 @@ pub fn merge(info: &ApiInfo, components: &[ComponentDoc]) -> Result<Value, Merge
             let Some(entries) = components_section(&document, section) else {
                 continue;
             };
-            let merged = merged_sections.entry(section).or_default();
+            let merged = self.sections.entry(section).or_default();
             for (name, value) in entries {
-                let key = if renamed.contains(&(section, name.clone(), component.name.clone())) {
+                let key = if is_renamed(section, name) {
                     format!("{}.{name}", component.name)
                 } else {
                     name.clone()
@@ -112,46 +135,51 @@ pub fn merge(info: &ApiInfo, components: &[ComponentDoc]) -> Result<Value, Merge
                 merged.insert(key, value.clone());
             }
         }
-        if let Some(component_paths) = document.get("paths").and_then(Value::as_object) {
-            for (path, item) in component_paths {
-                if let Some(first) = owners.get(path) {
-                    return Err(MergeError::DuplicatePath {
-                        path: path.clone(),
-                        first: (*first).to_owned(),
-                        second: component.name.clone(),
-                    });
-                }
-                owners.insert(path.clone(), &component.name);
-                paths.insert(path.clone(), tag_operations(item.clone(), &component.name));
+        let paths = document.get("paths").and_then(Value::as_object);
+        for (path, item) in paths.into_iter().flatten() {
+            if let Some(first) = self.owners.get(path) {
+                return Err(MergeError::DuplicatePath {
+                    path: path.clone(),
+                    first: (*first).to_owned(),
+                    second: component.name.clone(),
+                });
             }
+            self.owners.insert(path.clone(), &component.name);
+            self.paths
+                .insert(path.clone(), tag_operations(item.clone(), &component.name));
         }
+        Ok(())
     }
 
-    let mut document = json!({
-        "openapi": "3.1.0",
-        "info": { "title": info.title, "version": info.version },
-        "paths": paths,
-    });
-    if let Some(description) = &info.description {
-        document["info"]["description"] = Value::String(description.clone());
-    }
-    if !info.servers.is_empty() {
-        document["servers"] = info
-            .servers
-            .iter()
-            .map(|url| json!({ "url": url }))
+    /// The document, with `info` and `servers` from `info`.
+    fn into_document(self, info: &ApiInfo) -> Value {
+        let mut document = json!({
+            "openapi": "3.1.0",
+            "info": { "title": info.title, "version": info.version },
+            "paths": self.paths,
+        });
+        if let Some(description) = &info.description {
+            document["info"]["description"] = Value::String(description.clone());
+        }
+        if !info.servers.is_empty() {
+            document["servers"] = info
+                .servers
+                .iter()
+                .map(|url| json!({ "url": url }))
+                .collect();
+        }
+        let components: Map<String, Value> = self
+            .sections
+            .into_iter()
+            .filter(|(_, entries)| !entries.is_empty())
+            .map(|(section, entries)| (section.to_owned(), Value::Object(entries)))
             .collect();
+        if !components.is_empty() {
+            document["components"] = Value::Object(components);
+        }
+        document["tags"] = Value::Array(self.tags);
+        document
     }
-    let merged_components: Map<String, Value> = merged_sections
-        .into_iter()
-        .filter(|(_, entries)| !entries.is_empty())
-        .map(|(section, entries)| (section.to_owned(), Value::Object(entries)))
-        .collect();
-    if !merged_components.is_empty() {
-        document["components"] = Value::Object(merged_components);
-    }
-    document["tags"] = Value::Array(tags);
-    Ok(document)
 }
 
 /// The entries of `components.<section>` of a document, if it has any.

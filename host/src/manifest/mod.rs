@@ -156,93 +156,12 @@ impl Manifest {
             path: path.to_owned(),
             message: error.to_string().trim_end().to_owned(),
         })?;
-        let field_error = |field: String, message: String| ManifestError::Field {
-            path: path.to_owned(),
-            field,
-            message,
-        };
-
-        let listen = raw
-            .server
-            .listen
-            .map(|listen| {
-                listen.parse::<SocketAddr>().map_err(|_| {
-                    field_error(
-                        "server.listen".into(),
-                        format!("{listen:?} is not an address; write it as \"127.0.0.1:8080\""),
-                    )
-                })
+        raw.validate(base)
+            .map_err(|(field, message)| ManifestError::Field {
+                path: path.to_owned(),
+                field,
+                message,
             })
-            .transpose()?;
-
-        let limits = raw
-            .limits
-            .apply(Limits::default(), "limits")
-            .map_err(|(field, message)| field_error(field, message))?;
-        if raw.component.is_empty() {
-            return Err(field_error(
-                "component".into(),
-                "no components: add at least one [[component]] with name, route and source".into(),
-            ));
-        }
-        let mut components: Vec<ComponentSpec> = Vec::new();
-        for (index, component) in raw.component.into_iter().enumerate() {
-            let field = |name: &str| format!("component[{index}].{name}");
-            let component = component
-                .validate(&field, base, limits)
-                .map_err(|(field, message)| field_error(field, message))?;
-            if let Some(other) = components.iter().find(|other| other.name == component.name) {
-                return Err(field_error(
-                    field("name"),
-                    format!(
-                        "{:?} is used by another component; names must be unique",
-                        other.name
-                    ),
-                ));
-            }
-            if let Some(other) = components
-                .iter()
-                .find(|other| other.route == component.route)
-            {
-                return Err(field_error(
-                    field("route"),
-                    format!(
-                        "\"{}\" is also the route of component {:?}",
-                        component.route, other.name
-                    ),
-                ));
-            }
-            components.push(component);
-        }
-        let docs =
-            docs_settings(raw.docs).map_err(|(field, message)| field_error(field, message))?;
-        let auth = raw
-            .auth
-            .validate(base)
-            .map_err(|(field, message)| field_error(field, message))?;
-        let health = path_setting(
-            "server.health",
-            raw.server.health,
-            Some(DEFAULT_HEALTH_PATH.to_owned()),
-        )
-        .map_err(|(field, message)| field_error(field, message))?;
-        let server_limits = RawServerLimits {
-            concurrency: raw.server.concurrency,
-            max_header_bytes: raw.server.max_header_bytes,
-            max_headers: raw.server.max_headers,
-            header_timeout_ms: raw.server.header_timeout_ms,
-            shutdown_grace_ms: raw.server.shutdown_grace_ms,
-        }
-        .validate()
-        .map_err(|(field, message)| field_error(field, message))?;
-        Ok(Manifest {
-            listen,
-            components,
-            docs,
-            auth,
-            health,
-            server_limits,
-        })
     }
 
     /// A manifest for one `.wasm` file served at `/`, named after the file.
@@ -265,6 +184,90 @@ impl Manifest {
             server_limits: ServerLimits::default(),
         }
     }
+}
+
+impl RawManifest {
+    /// The manifest, checked field by field; an error is the field and what
+    /// is wrong with it.
+    fn validate(self, base: &Path) -> Result<Manifest, (String, String)> {
+        let listen = self
+            .server
+            .listen
+            .map(|listen| {
+                listen.parse::<SocketAddr>().map_err(|_| {
+                    (
+                        "server.listen".to_owned(),
+                        format!("{listen:?} is not an address; write it as \"127.0.0.1:8080\""),
+                    )
+                })
+            })
+            .transpose()?;
+        let limits = self.limits.apply(Limits::default(), "limits")?;
+        let components = components(self.component, base, limits)?;
+        let health = path_setting(
+            "server.health",
+            self.server.health,
+            Some(DEFAULT_HEALTH_PATH.to_owned()),
+        )?;
+        let server_limits = RawServerLimits {
+            concurrency: self.server.concurrency,
+            max_header_bytes: self.server.max_header_bytes,
+            max_headers: self.server.max_headers,
+            header_timeout_ms: self.server.header_timeout_ms,
+            shutdown_grace_ms: self.server.shutdown_grace_ms,
+        }
+        .validate()?;
+        Ok(Manifest {
+            listen,
+            components,
+            docs: docs_settings(self.docs)?,
+            auth: self.auth.validate(base)?,
+            health,
+            server_limits,
+        })
+    }
+}
+
+/// The components, each checked, with unique names and routes.
+fn components(
+    raw: Vec<RawComponent>,
+    base: &Path,
+    limits: Limits,
+) -> Result<Vec<ComponentSpec>, (String, String)> {
+    if raw.is_empty() {
+        return Err((
+            "component".into(),
+            "no components: add at least one [[component]] with name, route and source".into(),
+        ));
+    }
+    let mut components: Vec<ComponentSpec> = Vec::new();
+    for (index, component) in raw.into_iter().enumerate() {
+        let field = |name: &str| format!("component[{index}].{name}");
+        let component = component.validate(&field, base, limits)?;
+        if let Some(other) = components.iter().find(|other| other.name == component.name) {
+            return Err((
+                field("name"),
+                format!(
+                    "{:?} is used by another component; names must be unique",
+                    other.name
+                ),
+            ));
+        }
+        if let Some(other) = components
+            .iter()
+            .find(|other| other.route == component.route)
+        {
+            return Err((
+                field("route"),
+                format!(
+                    "\"{}\" is also the route of component {:?}",
+                    component.route, other.name
+                ),
+            ));
+        }
+        components.push(component);
+    }
+    Ok(components)
 }
 
 #[cfg(test)]
