@@ -6,8 +6,8 @@ use std::panic::{self, AssertUnwindSafe};
 use http::header::{ALLOW, HeaderValue};
 use http::{Method, StatusCode};
 
-use crate::context::{Override, Request, RequestContext, Shared};
 use crate::error::HttpError;
+use crate::extract::context::{Override, Request, RequestContext, Shared};
 use crate::openapi::{self, ApiInfo};
 use crate::response::{IntoResponse, Response};
 use crate::route::{IntoRoutes, Route};

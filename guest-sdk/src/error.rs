@@ -6,8 +6,6 @@ use http::StatusCode;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
-use crate::response::{IntoResponse, Response};
-
 /// An error answered as `{"detail": ...}` with its status, like FastAPI's
 /// `HTTPException`.
 ///
@@ -122,16 +120,14 @@ impl fmt::Display for HttpError {
 
 impl std::error::Error for HttpError {}
 
-impl IntoResponse for HttpError {
-    fn into_response(self) -> Response {
+impl HttpError {
+    /// The status, the `detail` and the headers, to answer with.
+    pub(crate) fn into_parts(self) -> (StatusCode, Value, HeaderMap) {
         let Inner {
             status,
             detail,
             headers,
         } = *self.0;
-        let mut response =
-            Response::json_with_status(status, &serde_json::json!({ "detail": detail }));
-        response.headers_mut().extend(headers);
-        response
+        (status, detail, headers)
     }
 }

@@ -53,7 +53,6 @@
 //! - [`export!`] makes the app a component. Only that layer touches WASI.
 
 mod app;
-mod context;
 mod error;
 pub mod extract;
 mod log;
@@ -72,11 +71,12 @@ mod wasm;
 pub mod __private;
 
 pub use app::{App, DEFAULT_MAX_BODY_SIZE};
-pub use context::{Request, RequestContext};
 pub use error::HttpError;
 pub use extract::{FromRequest, Header, Json, Path, Query, State};
+pub use extract::{Request, RequestContext};
+pub use openapi::RouteInfo;
 pub use response::{IntoResponse, Response};
-pub use route::{IntoRoutes, Route, RouteInfo};
+pub use route::{IntoRoutes, Route};
 pub use wafer_macros::{delete, get, head, model, options, patch, post, put};
 
 /// The `http` crate, whose `StatusCode`, `Method`, `HeaderMap` and `Uri`

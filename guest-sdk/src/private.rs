@@ -5,9 +5,9 @@ use http::StatusCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::context::RequestContext;
 use crate::error::HttpError;
 use crate::extract::Json;
+use crate::extract::context::RequestContext;
 use crate::extract::{Argument, FromRequest, RejectionKind};
 use crate::response::{IntoResponse, Response};
 use crate::validation::ValidationErrors;

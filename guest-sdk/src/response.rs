@@ -187,6 +187,16 @@ impl IntoResponse for Response {
     }
 }
 
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        let (status, detail, headers) = self.into_parts();
+        let mut response =
+            Response::json_with_status(status, &serde_json::json!({ "detail": detail }));
+        response.headers_mut().extend(headers);
+        response
+    }
+}
+
 impl IntoResponse for () {
     fn into_response(self) -> Response {
         Response::new(Vec::new())

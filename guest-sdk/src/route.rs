@@ -1,9 +1,7 @@
 //! [`Route`]: a handler together with its method and path template.
 
-use http::{Method, StatusCode};
-
-use crate::context::RequestContext;
-use crate::openapi::OperationSpec;
+use crate::extract::context::RequestContext;
+use crate::openapi::RouteInfo;
 use crate::response::Response;
 
 /// A handler with its method and path: what `#[get]`, `#[post]` and the other
@@ -16,26 +14,6 @@ pub trait Route {
     /// Extracts the arguments from the request, runs the handler and converts
     /// its return value. Every failure is a response (422, 500, ...).
     fn call(&self, cx: &RequestContext<'_>) -> Response;
-}
-
-/// What a route declares about itself.
-#[derive(Debug, Clone)]
-pub struct RouteInfo {
-    /// The HTTP method.
-    pub method: Method,
-    /// The path template, such as `/items/{item_id}`.
-    pub path: &'static str,
-    /// The handler's name: the OpenAPI `operationId`.
-    pub name: &'static str,
-    /// The handler's doc comment: the first paragraph is the operation's
-    /// summary, the rest its description.
-    pub doc: &'static str,
-    /// The status of a successful response, when not 200.
-    pub status: Option<StatusCode>,
-    /// The operation's tags.
-    pub tags: &'static [&'static str],
-    /// Adds what the arguments and return type say to the operation.
-    pub describe: fn(&mut OperationSpec),
 }
 
 /// Several routes at once, for [`App::routes`](crate::App::routes): a tuple of

@@ -30,7 +30,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::app::App;
-use crate::context::RequestContext;
+use crate::extract::context::RequestContext;
 use crate::extract::{FromRequest, Rejection};
 
 /// Sends requests to an [`App`] in-process.

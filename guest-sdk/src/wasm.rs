@@ -16,8 +16,8 @@ use wasip2::http::types::{
 use wasip2::io::streams::StreamError;
 
 use crate::app::App;
-use crate::context::Request;
 use crate::error::HttpError;
+use crate::extract::context::Request;
 use crate::response::{IntoResponse, Response};
 
 pub use wasip2;

@@ -39,27 +39,26 @@ impl Deployment {
     /// component and the fix.
     pub async fn load(runtime: &Runtime, manifest: &Manifest) -> anyhow::Result<Deployment> {
         let mut gate = Gate::new(&manifest.auth)?;
-        let loading = (runtime.clone(), manifest.clone(), gate.guest_env());
-        let components = tokio::task::spawn_blocking(move || {
-            load_components(&loading.0, &loading.1, &loading.2)
-        })
-        .await
-        .context("loading stopped")??;
-        let documents = read_documents(runtime, manifest, &components).await?;
+        let (loader, entries, host_env) = (runtime.clone(), manifest.clone(), gate.guest_env());
+        let components =
+            tokio::task::spawn_blocking(move || load_components(&loader, &entries, &host_env))
+                .await
+                .context("loading stopped")??;
         let mut routes = Vec::with_capacity(components.len());
-        for ((spec, component), document) in
-            manifest.components.iter().zip(components).zip(&documents)
-        {
+        let mut documents = Vec::with_capacity(components.len());
+        for component in components {
+            let document = read_document(runtime, &component, manifest.docs.strict).await?;
+            let spec = component.spec();
             let deployed = Deployed {
-                component,
                 rules: gate.rules(spec, document.as_ref())?,
                 permits: Arc::new(Semaphore::new(spec.limits.concurrency)),
+                component,
             };
-            routes.push((spec.route.clone(), deployed));
+            documents.push(ComponentDoc::new(deployed.component.spec(), document.ok()));
+            routes.push((deployed.component.spec().route.clone(), deployed));
         }
         let docs = match manifest.docs.openapi {
             Some(_) => {
-                let documents = component_docs(manifest, documents);
                 let docs = Docs::new(
                     &docs::merged_document(manifest, &documents)?,
                     &manifest.docs,
@@ -123,18 +122,28 @@ pub fn load_components(
         let loading: Vec<_> = manifest
             .components
             .iter()
-            .map(|spec| scope.spawn(|| Component::load(runtime, spec, host_env)))
+            .map(|spec| {
+                (
+                    spec,
+                    scope.spawn(|| Component::load(runtime, spec, host_env)),
+                )
+            })
             .collect();
-        loading.into_iter().map(|thread| thread.join()).collect()
+        loading
+            .into_iter()
+            .map(|(spec, thread)| {
+                thread
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("component {:?}: loading it panicked", spec.name))
+            })
+            .collect()
     });
     release_freed_memory();
-    manifest
-        .components
-        .iter()
-        .zip(loaded)
-        .map(|(spec, component)| {
-            let component = component
-                .map_err(|_| anyhow::anyhow!("component {:?}: loading it panicked", spec.name))??;
+    loaded
+        .into_iter()
+        .map(|component| {
+            let component = component??;
+            let spec = component.spec();
             info!(component = spec.name, route = %spec.route, source = %spec.source.display(), "loaded");
             Ok(component)
         })
@@ -153,44 +162,25 @@ fn release_freed_memory() {
     }
 }
 
-/// Every component's OpenAPI document, or why it has none. A component
-/// without one is still served (and logged), unless `docs.strict` makes that
-/// an error.
-pub async fn read_documents(
-    runtime: &Runtime,
-    manifest: &Manifest,
-    components: &[Component],
-) -> anyhow::Result<Vec<anyhow::Result<Value>>> {
-    let mut documents = Vec::with_capacity(components.len());
-    for component in components {
-        let document = component.openapi(runtime).await.and_then(docs::checked);
-        match &document {
-            Err(error) if manifest.docs.strict => anyhow::bail!("{error:#}"),
-            Err(error) => warn!(
-                component = component.name(),
-                "no API description: {error:#}"
-            ),
-            Ok(_) => {}
-        }
-        documents.push(document);
-    }
-    Ok(documents)
-}
+/// A component's OpenAPI document, or why it has none.
+pub type Document = anyhow::Result<Value>;
 
-/// The documents with what the manifest says of their components, for the
-/// docs.
-pub fn component_docs(
-    manifest: &Manifest,
-    documents: Vec<anyhow::Result<Value>>,
-) -> Vec<ComponentDoc> {
-    manifest
-        .components
-        .iter()
-        .zip(documents)
-        .map(|(spec, document)| ComponentDoc {
-            name: spec.name.clone(),
-            description: spec.description.clone(),
-            document: document.ok(),
-        })
-        .collect()
+/// The component's OpenAPI document, checked to be OpenAPI 3, or why it has
+/// none. A component without one is still served (and a warning logged),
+/// unless `strict` (the manifest's `docs.strict`) makes that an error.
+pub async fn read_document(
+    runtime: &Runtime,
+    component: &Component,
+    strict: bool,
+) -> anyhow::Result<Document> {
+    let document = component.openapi(runtime).await.and_then(docs::checked);
+    match &document {
+        Err(error) if strict => anyhow::bail!("{error:#}"),
+        Err(error) => warn!(
+            component = component.name(),
+            "no API description: {error:#}"
+        ),
+        Ok(_) => {}
+    }
+    Ok(document)
 }

@@ -15,7 +15,7 @@ use tracing::info;
 mod cli;
 
 use wafer_host::deployment::{self, Deployment};
-use wafer_host::docs::merged_document;
+use wafer_host::docs::{ComponentDoc, merged_document};
 use wafer_host::manifest::{DEFAULT_LISTEN, Manifest};
 use wafer_host::runtime::engine::default_cache_dir;
 use wafer_host::runtime::{EngineOptions, Runtime};
@@ -194,9 +194,14 @@ fn openapi(target: &Path) -> anyhow::Result<()> {
         match components.as_slice() {
             [component] if is_wasm_file(target) => component.openapi(&runtime).await,
             _ => {
-                let documents =
-                    deployment::read_documents(&runtime, &manifest, &components).await?;
-                merged_document(&manifest, &deployment::component_docs(&manifest, documents))
+                let mut documents = Vec::with_capacity(components.len());
+                for component in &components {
+                    let document =
+                        deployment::read_document(&runtime, component, manifest.docs.strict)
+                            .await?;
+                    documents.push(ComponentDoc::new(component.spec(), document.ok()));
+                }
+                merged_document(&manifest, &documents)
             }
         }
     })?;

@@ -1,8 +1,8 @@
 //! The raw body: `Vec<u8>` and `String`.
 
 use super::{Argument, FromRequest, Rejection};
-use crate::context::RequestContext;
 use crate::error::HttpError;
+use crate::extract::context::RequestContext;
 
 /// The body's bytes, whatever the content type.
 impl FromRequest for Vec<u8> {

@@ -6,8 +6,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{Argument, FromRequest, Rejection};
-use crate::context::RequestContext;
 use crate::error::HttpError;
+use crate::extract::context::RequestContext;
 use crate::response::{IntoResponse, Response};
 use crate::validation::{self, BodyError};
 

@@ -33,6 +33,7 @@ macro_rules! deref_to_inner {
 pub(crate) use deref_to_inner;
 
 mod body;
+pub(crate) mod context;
 mod header;
 mod json;
 mod path;
@@ -46,12 +47,12 @@ use crate::error::HttpError;
 use crate::response::{IntoResponse, Response};
 use crate::validation::{Constraints, ValidationErrors};
 
+pub use self::context::{Request, RequestContext};
 pub use self::header::Header;
 pub use self::json::Json;
 pub use self::path::Path;
 pub use self::query::Query;
 pub use self::state::State;
-pub use crate::context::RequestContext;
 
 /// Builds a value from a request: the trait behind every handler argument.
 ///

@@ -3,7 +3,7 @@
 use serde::de::DeserializeOwned;
 
 use super::{Argument, FromRequest, Rejection};
-use crate::context::RequestContext;
+use crate::extract::context::RequestContext;
 use crate::validation;
 
 /// Query parameters, converted and validated.

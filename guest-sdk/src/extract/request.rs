@@ -3,7 +3,7 @@
 use http::{HeaderMap, Method, Uri};
 
 use super::{Argument, FromRequest, Rejection};
-use crate::context::RequestContext;
+use crate::extract::context::RequestContext;
 
 /// The request method.
 impl FromRequest for Method {

@@ -1,7 +1,7 @@
 //! [`State`]: values the app was built with.
 
 use super::{Argument, FromRequest, Rejection};
-use crate::context::RequestContext;
+use crate::extract::context::RequestContext;
 
 /// A value registered with [`App::state`](crate::App::state), cloned for the
 /// handler: configuration, a client, anything built once per instance. Wrap

@@ -11,6 +11,7 @@
 mod describe;
 mod errors;
 mod operation;
+mod route_info;
 
 use http::Method;
 use serde_json::Value;
@@ -27,7 +28,7 @@ pub use describe::{
 };
 pub use operation::OperationSpec;
 
-use crate::route::RouteInfo;
+pub use route_info::RouteInfo;
 
 /// The `info` section.
 #[derive(Debug, Clone)]

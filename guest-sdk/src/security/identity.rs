@@ -10,7 +10,7 @@ use wafer_contract::credentials::scopes_of;
 use super::scheme::Schemes;
 use super::verify;
 use crate::HttpError;
-use crate::context::RequestContext;
+use crate::extract::context::RequestContext;
 use crate::extract::{Argument, FromRequest, Rejection};
 use crate::openapi::{DescribeArgument, OperationSpec};
 

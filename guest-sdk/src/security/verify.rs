@@ -9,7 +9,7 @@ use wafer_contract::identity::{self, IDENTITY_HEADER, IDENTITY_SECRET_ENV};
 
 use super::scheme::{Kind, Scheme};
 use crate::HttpError;
-use crate::context::RequestContext;
+use crate::extract::context::RequestContext;
 
 /// Why no claims: a response for the client.
 pub(crate) enum Refusal {

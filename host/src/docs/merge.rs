@@ -16,6 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 use thiserror::Error;
 
+use crate::manifest::ComponentSpec;
+
 /// One component's contribution.
 #[derive(Debug, Clone)]
 pub struct ComponentDoc {
@@ -26,6 +28,17 @@ pub struct ComponentDoc {
     /// Its OpenAPI document, or `None` when it has none (it is still served,
     /// the docs say it has no description).
     pub document: Option<Value>,
+}
+
+impl ComponentDoc {
+    /// The document of the component `spec` describes, or `None`.
+    pub fn new(spec: &ComponentSpec, document: Option<Value>) -> ComponentDoc {
+        ComponentDoc {
+            name: spec.name.clone(),
+            description: spec.description.clone(),
+            document,
+        }
+    }
 }
 
 /// What the merged document says about the whole API.

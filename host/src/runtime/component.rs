@@ -53,14 +53,12 @@ pub enum LoadError {
 
 /// A component ready to serve: compiled, linked and pre-instantiated, with
 /// the sandbox its instances get (limits, environment, outbound rules) and
-/// its idle instances.
+/// its idle instances, and the manifest entry it was loaded from.
 #[derive(Clone)]
 pub struct Component {
-    name: String,
-    source: PathBuf,
+    spec: Arc<ComponentSpec>,
     instance_pre: InstancePre<RequestState>,
     pub(super) pre: ProxyPre<RequestState>,
-    limits: Limits,
     pub(super) outbound: OutboundPolicy,
     /// The manifest's variables and the host's own (the identity secret).
     pub(super) environment: Arc<[(String, String)]>,
@@ -110,11 +108,9 @@ impl Component {
             )
         })?;
         Ok(Component {
-            name: spec.name.clone(),
-            source: path.clone(),
+            spec: Arc::new(spec.clone()),
             instance_pre,
             pre,
-            limits: spec.limits,
             outbound: OutboundPolicy::new(&spec.name, &spec.allowed_outbound_hosts),
             environment: spec.environment.iter().chain(host_env).cloned().collect(),
             // More idle instances than requests it may run at once would
@@ -123,14 +119,19 @@ impl Component {
         })
     }
 
+    /// Its manifest entry.
+    pub fn spec(&self) -> &ComponentSpec {
+        &self.spec
+    }
+
     /// What one of its requests may cost.
     pub fn limits(&self) -> &Limits {
-        &self.limits
+        &self.spec.limits
     }
 
     /// The manifest's name for it.
     pub fn name(&self) -> &str {
-        &self.name
+        &self.spec.name
     }
 
     /// The pre-instantiated component (to time instantiation alone; requests
@@ -144,12 +145,18 @@ impl Component {
     pub async fn openapi(&self, runtime: &Runtime) -> anyhow::Result<serde_json::Value> {
         let document = super::metadata::openapi(runtime, &self.instance_pre)
             .await
-            .with_context(|| format!("component {:?} ({})", self.name, self.source.display()))?;
+            .with_context(|| {
+                format!(
+                    "component {:?} ({})",
+                    self.spec.name,
+                    self.spec.source.display()
+                )
+            })?;
         serde_json::from_str(&document).with_context(|| {
             format!(
                 "component {:?} ({}): its OpenAPI document is not JSON",
-                self.name,
-                self.source.display()
+                self.spec.name,
+                self.spec.source.display()
             )
         })
     }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use http::{HeaderMap, Method, Uri};
 
-use crate::extract::{Argument, FromRequest, Rejection};
+use super::{Argument, FromRequest, Rejection};
 use crate::validation::ParamSet;
 
 /// A request as handlers receive it: `http::Request` with the whole body.
