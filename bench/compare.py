@@ -12,6 +12,8 @@ copies of the build before a change, then compare it with the current one:
         target/release/wafer:target/wasm32-wasip2/release/hello.wasm
 
 Prints each build's requests/s per round, their mean, and its p99 latencies.
+`--body` POSTs a JSON body instead (`--path /items --status 201 --body
+'{"name": "hammer", "price": 9.5}'` with items.wasm).
 """
 
 import argparse
@@ -26,6 +28,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("builds", nargs="+", metavar="BINARY:WASM")
     parser.add_argument("--path", default="/hello", help="what to GET (default /hello)")
+    parser.add_argument("--body", help="POST this JSON body to the path instead")
+    parser.add_argument("--status", type=int, default=200, help="the status expected (200)")
     parser.add_argument("--reuse", action="store_true", help="instance_reuse = 10000")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5, help="of load per round and build")
@@ -69,7 +73,9 @@ def load(build, args):
                                             "--listen", f"127.0.0.1:{free_port()}",
                                             "--cache-dir", os.path.join(OUT, "cache")],
                                            ready=r"listening on (http://\S+)")}
-    case = (f"GET {args.path}", "GET", args.path, None, 200, lambda _text: True)
+    method = "POST" if args.body is not None else "GET"
+    case = (f"{method} {args.path}", method, args.path, args.body, args.status,
+            lambda _text: True)
     return measure(system, case, args.seconds, warmup=1)
 
 
