@@ -172,6 +172,28 @@ fn unknown_paths_and_methods() {
     let reply = examples().send("PUT", "/items", &[], b"");
     assert_eq!(reply.status, 405);
     assert_eq!(reply.header("allow"), Some("GET, POST"));
+
+    // Methods are case-sensitive, and one the SDK has no route for is never
+    // read as another: `get` and `FOO` are 405 from the guest; HEAD is GET
+    // without the body.
+    for method in ["get", "FOO"] {
+        let answer = crate::support::client::raw(
+            &examples().url,
+            &format!("{method} /hello HTTP/1.1\r\nhost: wafer\r\nconnection: close\r\n\r\n"),
+        );
+        assert!(answer.starts_with("HTTP/1.1 405 "), "{method}: {answer}");
+        assert!(
+            answer.ends_with(r#"{"detail":"Method Not Allowed"}"#),
+            "{method}: {answer}"
+        );
+    }
+    let head = crate::support::client::raw(
+        &examples().url,
+        "HEAD /hello HTTP/1.1\r\nhost: wafer\r\nconnection: close\r\n\r\n",
+    );
+    assert!(head.starts_with("HTTP/1.1 200 "), "{head}");
+    assert!(head.contains("content-length: 19\r\n"), "{head}");
+    assert!(head.ends_with("\r\n\r\n"), "no body: {head}");
 }
 
 #[test]
