@@ -140,3 +140,21 @@ fn a_single_file_is_served_at_the_root() {
     assert_eq!(manifest.components[0].name, "hello");
     assert_eq!(manifest.components[0].route, RoutePattern::everything());
 }
+
+#[test]
+fn the_gate_settings_of_a_component_default_to_the_documents_word() {
+    let base = "[[component]]\nname = \"a\"\nroute = \"/\"\nsource = \"a.wasm\"\n";
+    let manifest = parse(base).expect("valid");
+    assert!(!manifest.components[0].requires_auth);
+    assert!(!manifest.components[0].allow_undocumented);
+    let manifest = parse(&format!("{base}requires_auth = true\n")).expect("valid");
+    assert!(manifest.components[0].requires_auth);
+    let manifest = parse(&format!("{base}allow_undocumented = true\n")).expect("valid");
+    assert!(manifest.components[0].allow_undocumented);
+    assert_eq!(
+        error(&format!("{base}requires_auth = true\nallow_undocumented = true\n")),
+        "wafer.toml: `component[0].allow_undocumented`: a component that requires_auth cannot \
+         let undocumented requests through: remove one of the two"
+    );
+    assert!(error(&format!("{base}requires_auth = \"yes\"\n")).contains("invalid type"));
+}
