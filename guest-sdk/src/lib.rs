@@ -52,6 +52,9 @@
 //! - [`testing::TestClient`] calls an app natively in `cargo test`.
 //! - [`export!`] makes the app a component. Only that layer touches WASI.
 
+// Functions read top to bottom: none is longer than clippy.toml allows.
+#![warn(clippy::too_many_lines)]
+
 mod app;
 mod error;
 pub mod extract;

@@ -111,69 +111,8 @@ fn expand(method: &str, args: RouteArgs, mut function: ItemFn) -> syn::Result<To
         ));
     }
 
-    let mut bindings = Vec::new();
-    let mut extractions = Vec::new();
-    let mut descriptions = Vec::new();
-    let mut constraint_items = Vec::new();
-    let handler = function.sig.ident.to_string();
-    for (index, input) in function.sig.inputs.iter_mut().enumerate() {
-        let FnArg::Typed(argument) = input else {
-            return Err(syn::Error::new_spanned(
-                input,
-                "handlers cannot take `self`",
-            ));
-        };
-        if let Type::Reference(reference) = &*argument.ty {
-            return Err(syn::Error::new_spanned(
-                reference,
-                "handler arguments are owned extractors such as Path<T>, Query<T> or Json<T>, not references",
-            ));
-        }
-        let mut argument_expr = match &*argument.pat {
-            Pat::Ident(ident) => {
-                let name = ident.ident.to_string();
-                let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
-                quote!(::wafer::extract::Argument::named(#name))
-            }
-            _ => quote!(::wafer::extract::Argument::unnamed()),
-        };
-        if let Some(constraints) = FieldConstraints::take(&mut argument.attrs)? {
-            let name = format_ident!(
-                "__WAFER_CONSTRAINTS_{}_{index}",
-                handler.trim_start_matches("r#").to_uppercase()
-            );
-            let value = constraints.tokens();
-            let ty = &argument.ty;
-            let checks = constraints.type_checks(&quote_spanned!(ty.span()=>
-                <#ty as ::wafer::__private::constraint_checks::Validated>::Value
-            ));
-            constraint_items.push(quote! {
-                #[doc(hidden)]
-                static #name: ::wafer::validation::Constraints = #value;
-                const _: () = {
-                    #[allow(dead_code)]
-                    fn __wafer_check_constraints() {
-                        #checks
-                    }
-                };
-            });
-            argument_expr = quote!(#argument_expr.with_constraints(&#name));
-        }
-        if let Some(scopes) = take_scopes(&mut argument.attrs)? {
-            argument_expr = quote!(#argument_expr.with_scopes(&[#(#scopes),*]));
-        }
-        let binding = format_ident!("__wafer_arg{index}");
-        let ty = &argument.ty;
-        extractions.push(quote! {
-            let #binding = __wafer_arguments.extract::<#ty>(&#argument_expr);
-        });
-        descriptions.push(quote! {
-            (&&::wafer::openapi::Probe::<#ty>::new()).describe_argument(operation, &#argument_expr);
-        });
-        bindings.push(binding);
-    }
+    let arguments = arguments(&mut function)?;
     let signature = &function.sig;
-
     let ident = &signature.ident;
     let name = ident.to_string();
     let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
@@ -184,47 +123,17 @@ fn expand(method: &str, args: RouteArgs, mut function: ItemFn) -> syn::Result<To
         .iter()
         .filter(|attr| attr.path().is_ident("doc"));
     let method = syn::Ident::new(method, Span::call_site());
-    let status = match args.status {
-        Some(code) => quote!(::core::option::Option::Some(#code)),
-        None => quote!(::core::option::Option::None),
-    };
     let status_code = match args.status {
         Some(code) => quote!(::wafer::__private::http::StatusCode::from_u16(#code).ok()),
         None => quote!(::core::option::Option::None),
     };
-
-    let returns_result = match &signature.output {
-        ReturnType::Type(_, ty) => last_segment_is(ty, "Result"),
-        ReturnType::Default => false,
-    };
-    let respond = |call: TokenStream2| match &args.response_model {
-        Some(model) if returns_result => {
-            quote!(::wafer::__private::respond_model_result::<#model, _, _>(#call, #status))
-        }
-        Some(model) => quote!(::wafer::__private::respond_model::<#model, _>(#call, #status)),
-        None => quote!(::wafer::__private::respond(#call, #status)),
-    };
-    let call = if bindings.is_empty() {
-        respond(quote!(#ident()))
-    } else {
-        let respond = respond(quote!(#ident(#(#bindings),*)));
-        quote! {
-            let mut __wafer_arguments = ::wafer::__private::Arguments::new(cx);
-            #(#extractions)*
-            let (#(::core::option::Option::Some(#bindings),)*) = (#(#bindings,)*) else {
-                return __wafer_arguments.rejection();
-            };
-            #respond
-        }
-    };
-    let response_type = match (&args.response_model, &signature.output) {
-        (Some(model), _) => Some(quote!(::wafer::Json<#model>)),
-        (None, ReturnType::Type(_, ty)) if !matches!(**ty, Type::ImplTrait(_)) => Some(quote!(#ty)),
-        (None, ReturnType::Type(..)) => None,
-        (None, ReturnType::Default) => Some(quote!(())),
-    };
-    let describe_response = response_type
-        .map(|ty| quote!((&&::wafer::openapi::Probe::<#ty>::new()).describe_response(operation);));
+    let call = call_body(&args, signature, &arguments);
+    let describe_response = describe_response(&args, signature);
+    let Arguments {
+        descriptions,
+        items: constraint_items,
+        ..
+    } = arguments;
     let tags = &args.tags;
 
     Ok(quote! {
@@ -264,6 +173,132 @@ fn expand(method: &str, args: RouteArgs, mut function: ItemFn) -> syn::Result<To
             }
         }
     })
+}
+
+/// What the macro generates for a handler's arguments.
+#[derive(Default)]
+struct Arguments {
+    /// The variables the extracted values are bound to, in order.
+    bindings: Vec<syn::Ident>,
+    /// The statements that extract them.
+    extractions: Vec<TokenStream2>,
+    /// The statements that describe them in the operation.
+    descriptions: Vec<TokenStream2>,
+    /// Items beside the route: constraints' statics and their type checks.
+    items: Vec<TokenStream2>,
+}
+
+/// The extraction and description of each of the handler's arguments, whose
+/// `#[field]` and `#[scopes]` attributes are taken off.
+fn arguments(function: &mut ItemFn) -> syn::Result<Arguments> {
+    let mut arguments = Arguments::default();
+    let handler = function.sig.ident.to_string();
+    for (index, input) in function.sig.inputs.iter_mut().enumerate() {
+        let FnArg::Typed(argument) = input else {
+            return Err(syn::Error::new_spanned(
+                input,
+                "handlers cannot take `self`",
+            ));
+        };
+        if let Type::Reference(reference) = &*argument.ty {
+            return Err(syn::Error::new_spanned(
+                reference,
+                "handler arguments are owned extractors such as Path<T>, Query<T> or Json<T>, not references",
+            ));
+        }
+        let mut argument_expr = match &*argument.pat {
+            Pat::Ident(ident) => {
+                let name = ident.ident.to_string();
+                let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
+                quote!(::wafer::extract::Argument::named(#name))
+            }
+            _ => quote!(::wafer::extract::Argument::unnamed()),
+        };
+        let ty = &argument.ty;
+        if let Some(constraints) = FieldConstraints::take(&mut argument.attrs)? {
+            let name = format_ident!(
+                "__WAFER_CONSTRAINTS_{}_{index}",
+                handler.trim_start_matches("r#").to_uppercase()
+            );
+            let value = constraints.tokens();
+            let checks = constraints.type_checks(&quote_spanned!(ty.span()=>
+                <#ty as ::wafer::__private::constraint_checks::Validated>::Value
+            ));
+            arguments.items.push(quote! {
+                #[doc(hidden)]
+                static #name: ::wafer::validation::Constraints = #value;
+                const _: () = {
+                    #[allow(dead_code)]
+                    fn __wafer_check_constraints() {
+                        #checks
+                    }
+                };
+            });
+            argument_expr = quote!(#argument_expr.with_constraints(&#name));
+        }
+        if let Some(scopes) = take_scopes(&mut argument.attrs)? {
+            argument_expr = quote!(#argument_expr.with_scopes(&[#(#scopes),*]));
+        }
+        let binding = format_ident!("__wafer_arg{index}");
+        arguments.extractions.push(quote! {
+            let #binding = __wafer_arguments.extract::<#ty>(&#argument_expr);
+        });
+        arguments.descriptions.push(quote! {
+            (&&::wafer::openapi::Probe::<#ty>::new()).describe_argument(operation, &#argument_expr);
+        });
+        arguments.bindings.push(binding);
+    }
+    Ok(arguments)
+}
+
+/// The body of the route's `call`: extract every argument (all validation
+/// errors together), run the handler, respond with its value.
+fn call_body(args: &RouteArgs, signature: &syn::Signature, arguments: &Arguments) -> TokenStream2 {
+    let ident = &signature.ident;
+    let status = match args.status {
+        Some(code) => quote!(::core::option::Option::Some(#code)),
+        None => quote!(::core::option::Option::None),
+    };
+    let returns_result = match &signature.output {
+        ReturnType::Type(_, ty) => last_segment_is(ty, "Result"),
+        ReturnType::Default => false,
+    };
+    let respond = |call: TokenStream2| match &args.response_model {
+        Some(model) if returns_result => {
+            quote!(::wafer::__private::respond_model_result::<#model, _, _>(#call, #status))
+        }
+        Some(model) => quote!(::wafer::__private::respond_model::<#model, _>(#call, #status)),
+        None => quote!(::wafer::__private::respond(#call, #status)),
+    };
+    let Arguments {
+        bindings,
+        extractions,
+        ..
+    } = arguments;
+    if bindings.is_empty() {
+        return respond(quote!(#ident()));
+    }
+    let respond = respond(quote!(#ident(#(#bindings),*)));
+    quote! {
+        let mut __wafer_arguments = ::wafer::__private::Arguments::new(cx);
+        #(#extractions)*
+        let (#(::core::option::Option::Some(#bindings),)*) = (#(#bindings,)*) else {
+            return __wafer_arguments.rejection();
+        };
+        #respond
+    }
+}
+
+/// The statement that describes the route's successful response, if its
+/// type is known (not `impl Trait`).
+fn describe_response(args: &RouteArgs, signature: &syn::Signature) -> Option<TokenStream2> {
+    let response_type = match (&args.response_model, &signature.output) {
+        (Some(model), _) => quote!(::wafer::Json<#model>),
+        (None, ReturnType::Type(_, ty)) if !matches!(**ty, Type::ImplTrait(_)) => quote!(#ty),
+        (None, ReturnType::Type(..)) => return None,
+        (None, ReturnType::Default) => quote!(()),
+    };
+    Some(quote!((&&::wafer::openapi::Probe::<#response_type>::new()).describe_response(operation);))
 }
 
 /// The doc comment's text, one leading space per line removed.

@@ -152,7 +152,9 @@ fn the_gate_settings_of_a_component_default_to_the_documents_word() {
     let manifest = parse(&format!("{base}allow_undocumented = true\n")).expect("valid");
     assert!(manifest.components[0].allow_undocumented);
     assert_eq!(
-        error(&format!("{base}requires_auth = true\nallow_undocumented = true\n")),
+        error(&format!(
+            "{base}requires_auth = true\nallow_undocumented = true\n"
+        )),
         "wafer.toml: `component[0].allow_undocumented`: a component that requires_auth cannot \
          let undocumented requests through: remove one of the two"
     );
