@@ -3,8 +3,9 @@
 //!
 //! The host signs the verified claims, by scheme name, into a short-lived
 //! HS256 JWT in the [`IDENTITY_HEADER`] request header. The key is a random
-//! secret made when the host starts, which each guest instance reads from its
-//! environment ([`IDENTITY_SECRET_ENV`]) and nobody else knows. Clients cannot
+//! secret the host makes for each deployment (at start, and on each reload),
+//! which each guest instance reads from its environment
+//! ([`IDENTITY_SECRET_ENV`]) and nobody else knows. Clients cannot
 //! forge the header: the host removes every inbound `wafer-*` header, and a
 //! guest running elsewhere has no secret and ignores the header.
 //!
@@ -98,6 +99,44 @@ mod jwt {
         match data.claims.get("identities") {
             Some(Value::Object(identities)) => Ok(identities.clone()),
             _ => Err(InvalidIdentity),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn signed(claims: Value) -> String {
+            let key = EncodingKey::from_secret(b"s").expect("key");
+            jsonwebtoken::encode(&Header::new(ALGORITHM), &claims, &key).expect("sign")
+        }
+
+        #[test]
+        fn only_a_current_identity_of_the_host_verifies() {
+            let exp = jsonwebtoken::get_current_timestamp() + 60;
+            let good = json!({"iss": ISSUER, "exp": exp, "identities": {"b": {"sub": "ann"}}});
+            assert!(verify(&signed(good), b"s").is_ok());
+            for bad in [
+                json!({"iss": "someone", "exp": exp, "identities": {}}),
+                json!({"iss": ISSUER, "exp": 1, "identities": {}}),
+                json!({"iss": ISSUER, "identities": {}}),
+                json!({"iss": ISSUER, "exp": exp}),
+                json!({"iss": ISSUER, "exp": exp, "identities": ["b"]}),
+            ] {
+                assert_eq!(
+                    verify(&signed(bad.clone()), b"s"),
+                    Err(InvalidIdentity),
+                    "{bad}"
+                );
+            }
+            let other_algorithm = jsonwebtoken::encode(
+                &Header::new(Algorithm::HS512),
+                &json!({"iss": ISSUER, "exp": exp, "identities": {}}),
+                &EncodingKey::from_secret(b"s").expect("key"),
+            )
+            .expect("sign");
+            assert!(verify(&other_algorithm, b"s").is_err());
+            assert!(verify("not a token", b"s").is_err());
         }
     }
 }
