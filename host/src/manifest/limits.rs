@@ -30,8 +30,7 @@ pub const MAX_INSTANCES: u32 = 1000;
 const LOADING_SLOTS: usize = 16;
 
 /// How many instances can exist at once under these limits: the slots a
-/// host reserves when it starts (see
-/// [`EngineOptions::instance_slots`](crate::runtime::EngineOptions::instance_slots)).
+/// host's runtime reserves when it starts.
 ///
 /// That is the requests that may be in guests at once (`[server]
 /// concurrency`), the idle instances that components with `instance_reuse`

@@ -49,7 +49,7 @@ pub struct EngineOptions {
     /// reserved at start. Each costs start-up time (the guard page of its
     /// fiber stack is an `mprotect` call and a mapping of its own), so a
     /// host reserves what its manifest can use
-    /// ([`instance_slots`](crate::manifest::instance_slots)).
+    /// ([`instance_slots`]).
     pub instance_slots: u32,
 }
 
