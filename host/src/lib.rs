@@ -4,8 +4,8 @@
 //!
 //! - [`manifest`] reads `wafer.toml`: components, routes, limits, auth and
 //!   docs settings. With [`routes`] (the route patterns and the table that
-//!   finds a component by path) and [`reply`] (answers the host writes
-//!   itself, as values), it is the bottom.
+//!   finds a component by path), [`reply`] (answers the host writes itself,
+//!   as values) and [`peer`] (who sent a request), it is the bottom.
 //! - [`runtime`] is wasmtime: the engine, loading and checking components,
 //!   the sandboxed per-request state, and [`Component::call`](runtime::Component::call),
 //!   the per-request entry point.
@@ -30,6 +30,7 @@ pub mod auth;
 pub mod deployment;
 pub mod docs;
 pub mod manifest;
+pub mod peer;
 pub mod reply;
 pub mod routes;
 pub mod runtime;

@@ -16,12 +16,20 @@
 //! ```
 
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use serde::Deserialize;
+use subtle::ConstantTimeEq as _;
+use tokio::sync::Semaphore;
 
 use super::AuthError;
+
+/// The prefix of the `sub` of tokens issued to OAuth2 clients, which no
+/// username may start with: a user's token and a client's never name the
+/// same subject.
+pub(crate) const CLIENT_SUBJECT_PREFIX: &str = "client:";
 
 /// Someone who can get a token: a user (password flow) or a client
 /// (client-credentials flow), with the hash of their password or secret.
@@ -79,6 +87,22 @@ pub(crate) fn users(path: &Path) -> Result<Vec<Account>, AuthError> {
                 .collect()
         },
     )
+    .and_then(|users| {
+        match users
+            .iter()
+            .find(|user| user.name.starts_with(CLIENT_SUBJECT_PREFIX))
+        {
+            Some(user) => Err(AuthError::TokenEndpoint {
+                path: path.to_owned(),
+                reason: format!(
+                    "{:?}: usernames starting with {CLIENT_SUBJECT_PREFIX:?} are kept for the \
+                     subjects of OAuth2 clients' tokens",
+                    user.name
+                ),
+            }),
+            None => Ok(users),
+        }
+    })
 }
 
 /// The clients of a clients file.
@@ -101,10 +125,36 @@ pub(crate) fn clients(path: &Path) -> Result<Vec<Account>, AuthError> {
 
 /// An argon2id hash of a password or client secret, in PHC format.
 pub fn hash_secret(secret: &str) -> Result<String, String> {
+    hash_with(&Argon2::default(), secret)
+}
+
+/// The hash a login for an unknown name is checked against, so that it
+/// costs as long as one for a known name: made with the algorithm, version
+/// and cost of the first of `accounts`' hashes.
+pub(crate) fn decoy_hash(accounts: &[Account]) -> Result<String, String> {
+    let like = accounts
+        .first()
+        .and_then(|account| PasswordHash::new(&account.hash).ok());
+    let argon2 = match like {
+        Some(hash) => {
+            let algorithm = Algorithm::try_from(hash.algorithm).map_err(|e| e.to_string())?;
+            let version = hash
+                .version
+                .map_or(Ok(Version::default()), Version::try_from)
+                .map_err(|e| e.to_string())?;
+            let params = Params::try_from(&hash).map_err(|e| e.to_string())?;
+            Argon2::new(algorithm, version, params)
+        }
+        None => Argon2::default(),
+    };
+    hash_with(&argon2, "decoy")
+}
+
+fn hash_with(argon2: &Argon2<'_>, secret: &str) -> Result<String, String> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|error| format!("no randomness: {error}"))?;
     let salt = SaltString::encode_b64(&salt).map_err(|error| error.to_string())?;
-    Argon2::default()
+    argon2
         .hash_password(secret.as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(|error| error.to_string())
@@ -138,19 +188,127 @@ fn check_hash(hash: &str) -> Result<(), String> {
     })
 }
 
-/// Checks a secret against its hash off the async threads: argon2 takes tens
-/// of milliseconds on purpose.
-pub(crate) async fn verify_secret(secret: &str, hash: &str) -> bool {
-    let (secret, hash) = (secret.to_owned(), hash.to_owned());
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| {
-            Argon2::default()
-                .verify_password(secret.as_bytes(), &parsed)
-                .is_ok()
-        })
+/// A secret to check against its hash, and where the answer goes.
+struct Check {
+    secret: String,
+    hash: String,
+    answer: tokio::sync::oneshot::Sender<bool>,
+    /// Held until the check is done.
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+/// The threads that check secrets, one per core, process-wide. Each argon2
+/// check takes tens of milliseconds and its cost in memory (19 MiB at the
+/// default cost) on purpose: run on threads of their own, at most one per
+/// core at once, the checks keep at most that much memory per core, however
+/// many wrong passwords clients send.
+struct Checkers {
+    permits: Arc<Semaphore>,
+    checks: std::sync::Mutex<std::sync::mpsc::SyncSender<Check>>,
+}
+
+fn checkers() -> &'static Checkers {
+    static CHECKERS: OnceLock<Checkers> = OnceLock::new();
+    CHECKERS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Check>(cores);
+        let receiver = Arc::new(std::sync::Mutex::new(receiver));
+        for index in 0..cores {
+            let receiver = receiver.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("wafer-argon2-{index}"))
+                .spawn(move || {
+                    // Each thread's argon2 memory, reused check after check.
+                    let mut blocks = Vec::new();
+                    loop {
+                        let next = receiver
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .recv();
+                        let Ok(check) = next else { return };
+                        let verified = matches(&check.secret, &check.hash, &mut blocks);
+                        let _ = check.answer.send(verified);
+                    }
+                });
+            if let Err(error) = spawned {
+                tracing::error!("cannot start a thread to check secrets: {error}");
+            }
+        }
+        Checkers {
+            permits: Arc::new(Semaphore::new(cores)),
+            checks: std::sync::Mutex::new(sender),
+        }
     })
-    .await
-    .unwrap_or(false)
+}
+
+/// Whether `secret` is the one `hash` (PHC format) was made of, computed in
+/// `blocks`, which grows to the hash's cost and is kept for the next check.
+fn matches(secret: &str, hash: &str, blocks: &mut Vec<Block>) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let algorithm = Algorithm::try_from(parsed.algorithm);
+    let version = parsed
+        .version
+        .map_or(Ok(Version::default()), Version::try_from);
+    let (Ok(algorithm), Ok(version), Ok(params)) = (algorithm, version, Params::try_from(&parsed))
+    else {
+        return false;
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let count = params.block_count();
+    if blocks.len() < count {
+        blocks.resize(count, Block::default());
+    }
+    let mut computed = vec![0u8; expected.len()];
+    Argon2::new(algorithm, version, params)
+        .hash_password_into_with_memory(
+            secret.as_bytes(),
+            salt,
+            &mut computed,
+            &mut blocks[..count],
+        )
+        .is_ok()
+        && bool::from(expected.as_bytes().ct_eq(&computed))
+}
+
+/// Every core is checking a secret already; try again shortly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Busy;
+
+/// Checks a secret against its hash on the checkers' threads, or says that
+/// as many checks as there are cores are under way.
+pub(crate) async fn verify_secret(secret: &str, hash: &str) -> Result<bool, Busy> {
+    let checkers = checkers();
+    let permit = checkers
+        .permits
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| Busy)?;
+    let (answer, verified) = tokio::sync::oneshot::channel();
+    let check = Check {
+        secret: secret.to_owned(),
+        hash: hash.to_owned(),
+        answer,
+        _permit: permit,
+    };
+    // Never blocks: the channel holds one check per permit.
+    let sent = checkers
+        .checks
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .send(check);
+    if sent.is_err() {
+        return Err(Busy);
+    }
+    // A checker that went away answers nothing: not verified.
+    Ok(verified.await.unwrap_or(false))
 }
 
 #[cfg(test)]
@@ -164,8 +322,82 @@ mod tests {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .expect("runtime");
-        assert!(runtime.block_on(verify_secret("correct horse", &hash)));
-        assert!(!runtime.block_on(verify_secret("correct hors", &hash)));
+        assert_eq!(
+            runtime.block_on(verify_secret("correct horse", &hash)),
+            Ok(true)
+        );
+        assert_eq!(
+            runtime.block_on(verify_secret("correct hors", &hash)),
+            Ok(false)
+        );
         assert!(check_hash("plain text").is_err());
+    }
+
+    #[test]
+    fn usernames_cannot_take_the_subjects_of_clients() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("users.toml");
+        let hash = hash_secret("pw").expect("hash");
+        std::fs::write(
+            &path,
+            format!("[[user]]\nusername = \"client:reporting\"\npassword_hash = \"{hash}\"\n"),
+        )
+        .expect("write");
+        let error = users(&path).err().expect("refused").to_string();
+        assert!(
+            error.contains("\"client:reporting\": usernames starting with \"client:\" are kept"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn one_buffer_checks_hashes_of_any_cost() {
+        let cheap = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(1024, 1, 1, None).expect("params"),
+        );
+        let (small, large) = (
+            hash_with(&cheap, "a").expect("hash"),
+            hash_secret("b").expect("hash"),
+        );
+        let mut blocks = Vec::new();
+        assert!(matches("a", &small, &mut blocks));
+        assert!(matches("b", &large, &mut blocks));
+        assert!(
+            matches("a", &small, &mut blocks),
+            "a larger buffer still fits"
+        );
+        assert!(!matches("b", &small, &mut blocks));
+        assert!(!matches("a", "not a hash", &mut blocks));
+        assert_eq!(blocks.len(), Params::default().block_count());
+    }
+
+    #[test]
+    fn the_decoy_costs_what_the_accounts_hashes_cost() {
+        let cheap = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8 * 1024, 3, 1, None).expect("params"),
+        );
+        let account = Account {
+            name: "ann".into(),
+            hash: hash_with(&cheap, "pw").expect("hash"),
+            scopes: Vec::new(),
+        };
+        let decoy = decoy_hash(&[account]).expect("decoy");
+        let params =
+            |hash: &str| Params::try_from(&PasswordHash::new(hash).expect("PHC")).expect("params");
+        let expected = Params::new(8 * 1024, 3, 1, None).expect("params");
+        assert_eq!(
+            (
+                params(&decoy).m_cost(),
+                params(&decoy).t_cost(),
+                params(&decoy).p_cost()
+            ),
+            (expected.m_cost(), expected.t_cost(), expected.p_cost())
+        );
+        let default = decoy_hash(&[]).expect("decoy");
+        assert_eq!(params(&default).m_cost(), Params::default().m_cost());
     }
 }

@@ -20,6 +20,7 @@ mod gate;
 mod identity;
 mod jwt;
 mod operations;
+mod throttle;
 pub mod token;
 
 use std::path::PathBuf;

@@ -27,6 +27,9 @@
 //! issuer = "wafer"                 # default
 //! audience = "wafer"               # default
 //! lifetime_seconds = 3600          # default
+//! body_timeout_ms = 10000          # to send the form once the head is in -> 408
+//! client_logins_per_minute = 30    # per client address -> 429
+//! account_logins_per_minute = 10   # per user or OAuth2 client -> 429
 //! ```
 
 use std::collections::BTreeMap;
@@ -97,6 +100,12 @@ pub struct TokenEndpointSettings {
     pub audience: String,
     /// How long a token is valid.
     pub lifetime_seconds: u64,
+    /// How long a client may take to send its form, once the head is in.
+    pub body_timeout: std::time::Duration,
+    /// Logins one client address may try per minute.
+    pub client_logins_per_minute: u32,
+    /// Logins that may be tried for one user or OAuth2 client per minute.
+    pub account_logins_per_minute: u32,
 }
 
 /// `[auth]` as written.
@@ -136,6 +145,9 @@ struct RawTokenEndpoint {
     issuer: Option<String>,
     audience: Option<String>,
     lifetime_seconds: Option<u64>,
+    body_timeout_ms: Option<u64>,
+    client_logins_per_minute: Option<u32>,
+    account_logins_per_minute: Option<u32>,
 }
 
 /// A field and what is wrong with it.
@@ -269,6 +281,29 @@ impl RawTokenEndpoint {
             issuer: self.issuer.unwrap_or_else(|| "wafer".to_owned()),
             audience: self.audience.unwrap_or_else(|| "wafer".to_owned()),
             lifetime_seconds: self.lifetime_seconds.unwrap_or(3600),
+            body_timeout: std::time::Duration::from_millis(at_least_one(
+                &field("body_timeout_ms"),
+                self.body_timeout_ms.unwrap_or(10_000),
+            )?),
+            client_logins_per_minute: at_least_one(
+                &field("client_logins_per_minute"),
+                self.client_logins_per_minute.unwrap_or(30),
+            )?,
+            account_logins_per_minute: at_least_one(
+                &field("account_logins_per_minute"),
+                self.account_logins_per_minute.unwrap_or(10),
+            )?,
         })
     }
+}
+
+/// `value`, unless it is 0.
+fn at_least_one<T: PartialEq + From<u8>>(field: &str, value: T) -> Result<T, FieldError> {
+    if value == T::from(0) {
+        return Err((
+            field.to_owned(),
+            "must be at least 1 (0 would refuse every login)".to_owned(),
+        ));
+    }
+    Ok(value)
 }

@@ -27,6 +27,7 @@ use wafer_contract::identity::{IDENTITY_HEADER, RESERVED_HEADER_PREFIX};
 use crate::auth::Verdict;
 use crate::deployment::{Deployed, Deployment};
 use crate::manifest::{DEFAULT_HEALTH_PATH, ServerLimits};
+use crate::peer::Peer;
 use crate::reply::{self, Reply};
 use crate::runtime::Runtime;
 use request_id::{REQUEST_ID, RequestIds};
@@ -130,7 +131,8 @@ impl Server {
                 () = &mut shutdown => break,
             };
             let server = self.clone();
-            let service = service_fn(move |request| {
+            let service = service_fn(move |mut request: Request<Incoming>| {
+                request.extensions_mut().insert(Peer { ip: peer.ip() });
                 let server = server.clone();
                 async move { Ok::<_, Infallible>(server.handle(request).await) }
             });

@@ -47,7 +47,8 @@ fn users_clients_and_keys_reach_their_routes() {
     let client =
         login("grant_type=client_credentials&client_id=reporting&client_secret=reporting-secret");
     let me = examples().send("GET", "/account/me", &[("authorization", &client)], b"");
-    assert_eq!(me.json()["sub"], "reporting");
+    // A client's token names it apart from any user.
+    assert_eq!(me.json()["sub"], "client:reporting");
 
     let usage = examples().send("GET", "/account/usage", &[("x-api-key", API_KEY)], b"");
     assert_eq!(

@@ -632,3 +632,4 @@ fn a_scheme_the_manifest_does_not_configure_stops_the_host() {
 
 mod example;
 mod spellings;
+mod token;

@@ -104,6 +104,16 @@ impl Server {
         request(method, &format!("{}{path}", self.url), headers, body)
     }
 
+    /// The server's resident memory now, in KiB.
+    pub(crate) fn rss_kib(&self) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("the server's status")
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+            .expect("VmRSS")
+    }
+
     /// Everything the server logged so far.
     pub(crate) fn log(&self) -> String {
         self.log.lock().expect("log lock").clone()
