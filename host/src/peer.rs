@@ -1,6 +1,6 @@
-//! [`Peer`]: who sent a request, as the host sees it. The server puts one in
-//! every request's extensions; the token endpoint throttles by it. Like the
-//! manifest, this module is at the bottom of the host.
+//! [`Peer`]: who sent a request, as the host sees it. The server hands it
+//! with each request to what answers it (the token endpoint throttles by
+//! it). Like the manifest, this module is at the bottom of the host.
 
 use std::net::IpAddr;
 
@@ -9,11 +9,4 @@ use std::net::IpAddr;
 pub struct Peer {
     /// Its IP address.
     pub ip: IpAddr,
-}
-
-impl Peer {
-    /// The peer of `request`, if the server recorded one.
-    pub fn of<B>(request: &http::Request<B>) -> Option<Peer> {
-        request.extensions().get::<Peer>().copied()
-    }
 }

@@ -101,6 +101,39 @@ fn bodies_over_the_limit_are_413_and_concurrency_is_bounded_with_503() {
         answer.ends_with(r#"{"detail":"Payload Too Large"}"#),
         "{answer}"
     );
+    // Without a length to refuse it by, the body is counted as it streams:
+    // chunked over HTTP/1.1, or just sent over HTTP/2. The guest's read stops
+    // at the limit and the host answers 413.
+    let chunk = format!("3e8\r\n{}\r\n", "x".repeat(1000));
+    let answer = crate::support::client::raw(
+        &server.url,
+        &format!(
+            "POST /faulty/ok HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n{}0\r\n\r\n",
+            chunk.repeat(5)
+        ),
+    );
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("connection: close\r\n"), "{answer}");
+    assert!(
+        answer.ends_with(r#"{"detail":"Payload Too Large"}"#),
+        "{answer}"
+    );
+    assert_eq!(
+        crate::support::h2::request_streamed(&server.url, "POST", "/faulty/ok", &[b'x'; 5000]),
+        (413, r#"{"detail":"Payload Too Large"}"#.to_owned())
+    );
+    // Within the limit, streamed bodies reach the guest as before.
+    assert_eq!(
+        crate::support::h2::request_streamed(&server.url, "POST", "/faulty/ok", &[b'x'; 900]).0,
+        405
+    );
+    let log = server.wait_for_log("status=413");
+    assert!(
+        log.lines()
+            .filter(|line| line.contains("status=413"))
+            .all(|line| line.contains("by=\"host\"")),
+        "the host's 413s are logged as the host's:\n{log}"
+    );
 
     // Two slow requests fill the component; a third is refused at once.
     let slow: Vec<_> = (0..2)
@@ -199,6 +232,74 @@ fn slow_and_idle_clients_do_not_hold_up_others() {
     let mut answer = Vec::new();
     let _ = endless.read_to_end(&mut answer);
     slow.join().expect("slow client");
+}
+
+#[test]
+fn http2_connections_without_a_request_in_progress_are_closed_at_the_header_timeout() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let manifest = dir.path().join("wafer.toml");
+    std::fs::write(
+        &manifest,
+        format!(
+            "[server]\nheader_timeout_ms = 1000\n\n\
+             [[component]]\nname = \"hello\"\nroute = \"/hello/...\"\nsource = {:?}\n",
+            wasm("hello")
+        ),
+    )
+    .expect("write manifest");
+    let server = Server::wafer(&[manifest.to_str().expect("UTF-8 path")]);
+    let address = server.url.trim_start_matches("http://").to_owned();
+    const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+    const SETTINGS: [u8; 9] = [0, 0, 0, 0x4, 0, 0, 0, 0, 0];
+    // HEADERS for stream 1 (GET / over http), END_STREAM without
+    // END_HEADERS: the CONTINUATION it announces never comes.
+    const HEADERS: [u8; 12] = [0, 0, 3, 0x1, 0x1, 0, 0, 0, 1, 0x82, 0x86, 0x84];
+    for (what, frames) in [
+        (
+            "a HEADERS frame without END_HEADERS",
+            [PREFACE, &SETTINGS, &HEADERS].concat(),
+        ),
+        ("an idle connection", [PREFACE, &SETTINGS].concat()),
+    ] {
+        let mut stream = TcpStream::connect(&address).expect("connect");
+        stream.write_all(&frames).expect("write");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(8)))
+            .expect("timeout");
+        let started = Instant::now();
+        let mut answer = Vec::new();
+        let ended = stream.read_to_end(&mut answer);
+        assert!(
+            ended.is_ok(),
+            "{what}: still open after {:?}",
+            started.elapsed()
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(4),
+            "{what}: closed after {:?}",
+            started.elapsed()
+        );
+        // The server said GOAWAY (frame type 0x7) before it closed.
+        assert!(
+            answer
+                .windows(4)
+                .any(|window| window[3] == 0x7 && window[..3] == [0, 0, 8]),
+            "{what}: no GOAWAY in {answer:?}"
+        );
+        // Its SETTINGS cap the streams one connection may open at once
+        // (SETTINGS_MAX_CONCURRENT_STREAMS, 0x3) at the default of 100.
+        assert!(
+            answer
+                .windows(6)
+                .any(|setting| setting == [0, 0x3, 0, 0, 0, 100]),
+            "{what}: no stream cap in {answer:?}"
+        );
+    }
+    // A request is served as ever, over HTTP/2 too.
+    assert_eq!(
+        crate::support::h2::request_streamed(&server.url, "GET", "/hello", b"").0,
+        200
+    );
 }
 
 #[test]

@@ -68,6 +68,7 @@ pub const DEFAULT_SERVER_CONCURRENCY: usize = 256;
 /// max_headers = 100             # request header fields -> 431
 /// header_timeout_ms = 10000     # to send the request head (slowloris)
 /// shutdown_grace_ms = 10000     # for requests in flight on SIGINT/SIGTERM
+/// max_streams_per_connection = 100  # HTTP/2 requests at once on one connection
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServerLimits {
@@ -81,6 +82,8 @@ pub struct ServerLimits {
     pub header_timeout: Duration,
     /// How long requests in flight may take to finish on shutdown.
     pub shutdown_grace: Duration,
+    /// HTTP/2 requests one connection may have open at once.
+    pub max_streams_per_connection: u32,
 }
 
 impl Default for ServerLimits {
@@ -91,6 +94,7 @@ impl Default for ServerLimits {
             max_headers: 100,
             header_timeout: Duration::from_secs(10),
             shutdown_grace: Duration::from_secs(10),
+            max_streams_per_connection: 100,
         }
     }
 }
@@ -103,6 +107,7 @@ pub(super) struct RawServerLimits {
     pub(super) max_headers: Option<usize>,
     pub(super) header_timeout_ms: Option<u64>,
     pub(super) shutdown_grace_ms: Option<u64>,
+    pub(super) max_streams_per_connection: Option<u32>,
 }
 
 impl RawServerLimits {
@@ -126,6 +131,9 @@ impl RawServerLimits {
         if self.header_timeout_ms == Some(0) {
             return bad("header_timeout_ms", "must be at least 1".into());
         }
+        if self.max_streams_per_connection == Some(0) {
+            return bad("max_streams_per_connection", "must be at least 1".into());
+        }
         Ok(ServerLimits {
             concurrency: self.concurrency.unwrap_or(defaults.concurrency),
             max_header_bytes: self.max_header_bytes.unwrap_or(defaults.max_header_bytes),
@@ -136,6 +144,9 @@ impl RawServerLimits {
             shutdown_grace: self
                 .shutdown_grace_ms
                 .map_or(defaults.shutdown_grace, Duration::from_millis),
+            max_streams_per_connection: self
+                .max_streams_per_connection
+                .unwrap_or(defaults.max_streams_per_connection),
         })
     }
 }

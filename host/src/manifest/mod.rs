@@ -136,6 +136,7 @@ struct RawServer {
     max_headers: Option<usize>,
     header_timeout_ms: Option<u64>,
     shutdown_grace_ms: Option<u64>,
+    max_streams_per_connection: Option<u32>,
 }
 
 impl Manifest {
@@ -215,6 +216,7 @@ impl RawManifest {
             max_headers: self.server.max_headers,
             header_timeout_ms: self.server.header_timeout_ms,
             shutdown_grace_ms: self.server.shutdown_grace_ms,
+            max_streams_per_connection: self.server.max_streams_per_connection,
         }
         .validate()?;
         Ok(Manifest {

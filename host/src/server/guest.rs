@@ -15,7 +15,7 @@ use tracing::{debug, error, warn};
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 
 use super::capped::CappedBody;
-use super::unread::BodyRead;
+use super::request_body::BodyWatch;
 use super::{Body, content_length, detail, internal_error};
 use crate::manifest::Limits;
 use crate::runtime::Answer;
@@ -27,8 +27,8 @@ pub(super) async fn answer(
     limits: &Limits,
     mut guest: impl Future<Output = wasmtime::Result<()>> + Send + Unpin + 'static,
     mut receiver: oneshot::Receiver<Answer>,
-    body_read: BodyRead,
-) -> Response<Body> {
+    body: BodyWatch,
+) -> (&'static str, Response<Body>) {
     let timeout = Duration::from_millis(limits.timeout_ms);
     let first = tokio::time::timeout(timeout, async {
         tokio::select! {
@@ -69,11 +69,20 @@ pub(super) async fn answer(
             }
         }
     };
+    // Where the guest read past `max_body_bytes`, what it made of its failed
+    // read is not sent: the host's 413 is.
+    let by = if body.over_limit() {
+        warn!(component = %name, limit = "max_body_bytes", "request body too large");
+        response = detail(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large");
+        "host"
+    } else {
+        "guest"
+    };
     // A guest still running may yet read the rest of the request's body, or
     // may have stopped (a 413 from its own limit, with the head sent before
     // the body is written): the connection is kept only if it was read.
-    body_read.close_unless_read(&mut response);
-    response
+    body.close_unless_read(&mut response);
+    (by, response)
 }
 
 /// The response for a guest that is done (or stopped), from its answer, if

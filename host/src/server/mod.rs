@@ -17,10 +17,9 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioTimer;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, watch};
 use tracing::{debug, info, warn};
 use wafer_contract::identity::{IDENTITY_HEADER, RESERVED_HEADER_PREFIX};
 
@@ -30,16 +29,22 @@ use crate::manifest::{DEFAULT_HEALTH_PATH, ServerLimits};
 use crate::peer::Peer;
 use crate::reply::{self, Reply};
 use crate::runtime::Runtime;
+use connection::{Activity, TrackedBody};
 use request_id::{REQUEST_ID, RequestIds};
 
 mod capped;
+mod connection;
 mod guest;
+mod request_body;
 mod request_id;
-mod unread;
 
 /// The body of every response the host sends: a guest's streamed body or one
 /// the host wrote.
 pub type Body = UnsyncBoxBody<Bytes, wasmtime_wasi_http::Error>;
+
+/// How often an HTTP/2 connection is pinged, and how long the client has to
+/// answer before the connection is closed.
+const HTTP2_KEEP_ALIVE: Duration = Duration::from_secs(20);
 
 /// Serves the current [`Deployment`] over HTTP.
 pub struct Server {
@@ -104,18 +109,10 @@ impl Server {
     /// lets the requests in flight finish for up to the shutdown grace.
     pub async fn serve(self: Arc<Self>, listener: TcpListener, shutdown: impl Future<Output = ()>) {
         let grace = self.limits.shutdown_grace;
-        let graceful = GracefulShutdown::new();
-        let mut builder = auto::Builder::new(TokioExecutor::new());
-        builder
-            .http1()
-            .timer(TokioTimer::new())
-            // Slow clients (slowloris) get this long to send their headers.
-            .header_read_timeout(self.limits.header_timeout)
-            .max_buf_size(self.limits.max_header_bytes)
-            .max_headers(self.limits.max_headers);
-        builder
-            .http2()
-            .max_header_list_size(u32::try_from(self.limits.max_header_bytes).unwrap_or(u32::MAX));
+        let builder = self.connection_builder();
+        // Each connection holds a receiver until it ends: `closed` tells when
+        // all have.
+        let (stop, stopping) = watch::channel(false);
         tokio::pin!(shutdown);
         loop {
             let (stream, peer) = tokio::select! {
@@ -130,41 +127,97 @@ impl Server {
                 },
                 () = &mut shutdown => break,
             };
-            let server = self.clone();
-            let service = service_fn(move |mut request: Request<Incoming>| {
-                request.extensions_mut().insert(Peer { ip: peer.ip() });
-                let server = server.clone();
-                async move { Ok::<_, Infallible>(server.handle(request).await) }
-            });
-            let connection = builder
-                .serve_connection_with_upgrades(TokioIo::new(stream), service)
-                .into_owned();
-            let connection = graceful.watch(connection);
-            tokio::spawn(async move {
-                if let Err(error) = connection.await {
-                    debug!(%peer, "connection ended: {error}");
-                }
-            });
+            self.spawn_connection(&builder, stream, peer, stopping.clone());
         }
         drop(listener);
+        drop(stopping);
         info!("stopped accepting; waiting up to {grace:?} for requests in flight");
-        if tokio::time::timeout(grace, graceful.shutdown())
-            .await
-            .is_err()
-        {
+        let _ = stop.send(true);
+        if tokio::time::timeout(grace, stop.closed()).await.is_err() {
             warn!("requests still in flight after {grace:?}: stopping anyway");
         }
     }
 
-    /// Answers one request.
-    pub async fn handle(&self, mut request: Request<Incoming>) -> Response<Body> {
+    /// hyper's connections, HTTP/1.1 and HTTP/2, with the host-wide limits.
+    fn connection_builder(&self) -> auto::Builder<TokioExecutor> {
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            // Slow clients (slowloris) get this long to send their headers.
+            .header_read_timeout(self.limits.header_timeout)
+            .max_buf_size(self.limits.max_header_bytes)
+            .max_headers(self.limits.max_headers);
+        builder
+            .http2()
+            .timer(TokioTimer::new())
+            .max_header_list_size(u32::try_from(self.limits.max_header_bytes).unwrap_or(u32::MAX))
+            .max_concurrent_streams(self.limits.max_streams_per_connection)
+            // A client that stops answering pings is gone.
+            .keep_alive_interval(Some(HTTP2_KEEP_ALIVE))
+            .keep_alive_timeout(HTTP2_KEEP_ALIVE);
+        builder
+    }
+
+    /// Serves one connection in a task of its own, until it ends, has had
+    /// no request in progress for the header timeout (see `connection`), or
+    /// the server stops.
+    fn spawn_connection(
+        self: &Arc<Self>,
+        builder: &auto::Builder<TokioExecutor>,
+        stream: tokio::net::TcpStream,
+        peer: std::net::SocketAddr,
+        mut stopping: watch::Receiver<bool>,
+    ) {
+        let activity = Activity::new();
+        let server = self.clone();
+        let requests = activity.clone();
+        let client = Peer { ip: peer.ip() };
+        let service = service_fn(move |request: Request<Incoming>| {
+            let in_flight = requests.start();
+            let server = server.clone();
+            async move {
+                let response = server.handle(request, client).await;
+                Ok::<_, Infallible>(response.map(|body| TrackedBody::new(body, in_flight)))
+            }
+        });
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let idle_after = self.limits.header_timeout;
+        tokio::spawn(async move {
+            tokio::pin!(connection);
+            let ended = tokio::select! {
+                ended = connection.as_mut() => ended,
+                () = activity.idle_for(idle_after) => {
+                    debug!(%peer, "no request for {idle_after:?}: closing the connection");
+                    connection.as_mut().graceful_shutdown();
+                    // Nothing is in progress: it ends now, or is dropped.
+                    tokio::time::timeout(idle_after, connection.as_mut())
+                        .await
+                        .unwrap_or(Ok(()))
+                }
+                _ = stopping.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    connection.as_mut().await
+                }
+            };
+            if let Err(error) = ended {
+                debug!(%peer, "connection ended: {error}");
+            }
+            drop(stopping);
+        });
+    }
+
+    /// Answers one request from `peer`.
+    pub async fn handle(&self, mut request: Request<Incoming>, peer: Peer) -> Response<Body> {
         let started = Instant::now();
         let method = request.method().clone();
         let path = request.uri().path().to_owned();
         let request_id = self.request_ids.of(request.headers());
         request.headers_mut().insert(REQUEST_ID, request_id.clone());
         let deployment = self.current();
-        let (component, answered_by, mut response) = self.route(&deployment, request).await;
+        let (component, answered_by, mut response) = self.route(&deployment, request, peer).await;
         info!(
             %method,
             %path,
@@ -186,6 +239,7 @@ impl Server {
         &self,
         deployment: &'d Deployment,
         request: Request<Incoming>,
+        peer: Peer,
     ) -> (&'d str, &'static str, Response<Body>) {
         let path = request.uri().path();
         if self.health.as_deref() == Some(path) {
@@ -198,7 +252,7 @@ impl Server {
         }
         let gate = deployment.gate();
         if let Some(endpoint) = gate.token_endpoint().filter(|e| e.path() == path) {
-            return ("-", "token", send(endpoint.respond(request).await));
+            return ("-", "token", send(endpoint.respond(request, peer).await));
         }
         let Some(deployed) = deployment.route(path) else {
             return (
@@ -217,14 +271,20 @@ impl Server {
                     parts.headers.insert(IDENTITY_HEADER, identity);
                 }
                 let request = Request::from_parts(parts, body);
-                (name, "guest", self.call(deployed, request).await)
+                let (by, response) = self.call(deployed, request).await;
+                (name, by, response)
             }
         }
     }
 
     /// Runs the request in an instance of the component, within its limits
-    /// and the host's.
-    async fn call(&self, deployed: &Deployed, request: Request<Incoming>) -> Response<Body> {
+    /// and the host's; says who answered: the guest, or the host where a
+    /// limit of its own refused the request.
+    async fn call(
+        &self,
+        deployed: &Deployed,
+        request: Request<Incoming>,
+    ) -> (&'static str, Response<Body>) {
         let component = deployed.component();
         let limits = component.limits();
         if content_length(request.headers()).is_some_and(|length| length > limits.max_body_bytes) {
@@ -233,7 +293,10 @@ impl Server {
                 limit = "max_body_bytes",
                 "request body too large"
             );
-            return detail(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large");
+            return (
+                "host",
+                detail(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large"),
+            );
         }
         let permits = (
             deployed.try_permit(),
@@ -249,14 +312,14 @@ impl Server {
             response
                 .headers_mut()
                 .insert(RETRY_AFTER, HeaderValue::from_static("1"));
-            return response;
+            return ("host", response);
         };
-        let (request, body_read) = unread::track(request);
+        let (request, body) = request_body::watch(request, limits.max_body_bytes);
         let call = match component.call(&self.runtime, request) {
             Ok(call) => call,
             Err(error) => {
                 debug!(component = component.name(), "unusable request: {error:#}");
-                return detail(StatusCode::BAD_REQUEST, "Bad Request");
+                return ("host", detail(StatusCode::BAD_REQUEST, "Bad Request"));
             }
         };
         let run = call.run;
@@ -265,7 +328,7 @@ impl Server {
             let _permits = (component_permit, host_permit);
             run.await
         });
-        guest::answer(component.name(), limits, guest, call.answer, body_read).await
+        guest::answer(component.name(), limits, guest, call.answer, body).await
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub(crate) mod client;
 pub(crate) mod components;
+pub(crate) mod h2;
 pub(crate) mod process;
 pub(crate) mod python;
 

@@ -24,6 +24,7 @@ use super::accounts::{self, Account, CLIENT_SUBJECT_PREFIX, decoy_hash, verify_s
 use super::jwt::JwtVerifier;
 use super::throttle::LoginThrottle;
 use crate::manifest::TokenEndpointSettings;
+use crate::peer::Peer;
 use crate::reply::{self, Reply};
 use request::TokenRequest;
 
@@ -170,13 +171,13 @@ impl TokenEndpoint {
             .map_err(|error| format!("cannot sign the token: {error}"))
     }
 
-    /// Answers a request to the endpoint's path.
-    pub async fn respond<B>(&self, request: http::Request<B>) -> Reply
+    /// Answers a request to the endpoint's path from `peer`.
+    pub async fn respond<B>(&self, request: http::Request<B>, peer: Peer) -> Reply
     where
         B: hyper::body::Body,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        match self.token(request).await {
+        match self.token(request, peer).await {
             Ok(body) => json_response(StatusCode::OK, &body),
             Err(refusal) => {
                 let mut reply = json_response(
@@ -199,7 +200,7 @@ impl TokenEndpoint {
         }
     }
 
-    async fn token<B>(&self, request: http::Request<B>) -> Result<Value, Refusal>
+    async fn token<B>(&self, request: http::Request<B>, peer: Peer) -> Result<Value, Refusal>
     where
         B: hyper::body::Body,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
@@ -218,10 +219,7 @@ impl TokenEndpoint {
         };
         let account = accounts.iter().find(|account| account.name == name);
         self.throttle
-            .admit(
-                request.peer.map(|peer| peer.ip),
-                account.map(|a| a.name.as_str()),
-            )
+            .admit(Some(peer.ip), account.map(|a| a.name.as_str()))
             .map_err(|throttled| {
                 let whose = match throttled.by {
                     "client" => "from this address".to_owned(),

@@ -8,7 +8,6 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{Method, StatusCode};
 
 use super::Refusal;
-use crate::peer::Peer;
 
 /// Form bodies larger than this are refused.
 const MAX_FORM_BYTES: usize = 16 * 1024;
@@ -19,8 +18,6 @@ pub(super) struct TokenRequest {
     pub(super) form: Vec<(String, String)>,
     /// `Authorization: Basic` credentials: a client's id and secret.
     pub(super) basic: Option<(String, String)>,
-    /// Who sent it, if the server said.
-    pub(super) peer: Option<Peer>,
 }
 
 impl TokenRequest {
@@ -57,7 +54,6 @@ impl TokenRequest {
             .headers()
             .get(AUTHORIZATION)
             .and_then(|value| basic_credentials(value.to_str().ok()?));
-        let peer = Peer::of(&request);
         let body = http_body_util::Limited::new(request.into_body(), MAX_FORM_BYTES);
         let body = tokio::time::timeout(body_timeout, http_body_util::BodyExt::collect(body))
             .await
@@ -83,7 +79,6 @@ impl TokenRequest {
         Ok(TokenRequest {
             form: form_urlencoded::parse(&body).into_owned().collect(),
             basic,
-            peer,
         })
     }
 
