@@ -29,6 +29,10 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(30_000);
   const offline = [];
+  const blocked = [];
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) blocked.push(message.text());
+  });
   page.on("request", (request) => {
     const url = request.url();
     if (!url.startsWith(base) && !url.startsWith("blob:") && !url.startsWith("data:")) offline.push(url);
@@ -99,6 +103,7 @@ try {
   }
   await page.screenshot({ path: `${out}/redoc.png` });
   check(offline.length === 0, `the pages load nothing from elsewhere (${offline.join(", ")})`);
+  check(blocked.length === 0, `the pages' security policy blocks nothing they need (${blocked.join("; ")})`);
 } catch (error) {
   failures.push(String(error));
   console.error(error);

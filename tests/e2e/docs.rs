@@ -101,6 +101,25 @@ fn swagger_ui_and_redoc_are_served_from_the_binary() {
         "{}",
         reply.body
     );
+    // No site may frame the pages (clickjacking), and they run only what
+    // they need: the browser test fails on anything the policy blocks.
+    for page in ["/docs/", "/redoc"] {
+        let reply = server.get(page);
+        assert_eq!(reply.header("x-frame-options"), Some("DENY"), "{page}");
+        assert_eq!(
+            reply.header("x-content-type-options"),
+            Some("nosniff"),
+            "{page}"
+        );
+        let policy = reply.header("content-security-policy").unwrap_or_default();
+        for directive in [
+            "default-src 'self'",
+            "script-src 'self';",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(policy.contains(directive), "{page}: {policy}");
+        }
+    }
     let reply = server.get("/docs/swagger-initializer.js");
     assert!(
         reply.body.contains("\"url\": \"/openapi.json\""),

@@ -5,7 +5,10 @@ pub mod merge;
 mod ui;
 
 use bytes::Bytes;
-use http::header::{CONTENT_ENCODING, CONTENT_TYPE, LOCATION};
+use http::header::{
+    CONTENT_ENCODING, CONTENT_SECURITY_POLICY as CONTENT_SECURITY_POLICY_HEADER, CONTENT_TYPE,
+    LOCATION, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
 use http::{HeaderValue, Method, Response, StatusCode};
 use serde_json::Value;
 
@@ -149,8 +152,19 @@ impl Docs {
     }
 }
 
+/// What the embedded pages may load and do: their own files, inline styles
+/// (both UIs style elements inline), images and fonts from `data:`, calls to
+/// this host ("Try it out"), ReDoc's search worker from a `blob:`; no
+/// framing by any site (clickjacking), no plugins, no other base or form
+/// targets.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; \
+    connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; \
+    form-action 'self'; frame-ancestors 'none'";
+
 fn file(bytes: Bytes, content_type: &str, gzipped: bool) -> Reply {
     let mut response = Response::new(bytes);
+    protect(&mut response);
     if let Ok(value) = HeaderValue::from_str(content_type) {
         response.headers_mut().insert(CONTENT_TYPE, value);
     }
@@ -162,8 +176,21 @@ fn file(bytes: Bytes, content_type: &str, gzipped: bool) -> Reply {
     response
 }
 
+/// The docs' answers may be framed by no site, and run only what the policy
+/// allows.
+fn protect(response: &mut Reply) {
+    let headers = response.headers_mut();
+    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        CONTENT_SECURITY_POLICY_HEADER,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+}
+
 fn redirect(location: &str) -> Reply {
     let mut response = Response::new(Bytes::new());
+    protect(&mut response);
     *response.status_mut() = StatusCode::PERMANENT_REDIRECT;
     if let Ok(value) = HeaderValue::from_str(location) {
         response.headers_mut().insert(LOCATION, value);
