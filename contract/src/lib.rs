@@ -11,6 +11,7 @@
 //!   method and path;
 //! - [`method`]: the methods an OpenAPI path item can hold, and their names
 //!   there;
+//! - [`query`]: how a query string is decoded;
 //! - [`credentials`]: bearer tokens in `Authorization`, their length limit,
 //!   and the scopes that claims grant;
 //! - [`identity`]: the `wafer-identity` header in which the host forwards the
@@ -26,3 +27,4 @@ pub mod credentials;
 pub mod identity;
 pub mod method;
 pub mod path;
+pub mod query;

@@ -137,7 +137,7 @@ impl<'r> RequestContext<'r> {
         self.query.get_or_init(|| {
             let mut params = ParamSet::new("query");
             if let Some(query) = self.request.uri().query() {
-                for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+                for (name, value) in wafer_contract::query::pairs(query) {
                     params.push(name, value);
                 }
             }

@@ -2,10 +2,13 @@
 //! bearer tokens; a header, query parameter or cookie for API keys, as the
 //! scheme in the component's document says.
 
+use std::borrow::Cow;
+
 use http::header::{AUTHORIZATION, COOKIE};
 use http::request::Parts;
 use serde_json::Value;
 use wafer_contract::credentials::bearer_token;
+use wafer_contract::query;
 
 /// Where a scheme's credential is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,9 +31,10 @@ pub(crate) enum KeyLocation {
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Presented<'a> {
     Missing,
-    /// Present but not readable text.
+    /// Present but not readable text, or present more than once (which of
+    /// them counts would be a guess, and the SDK might guess otherwise).
     Unreadable,
-    Value(&'a str),
+    Value(Cow<'a, str>),
 }
 
 impl Credential {
@@ -73,66 +77,69 @@ impl Credential {
         }
     }
 
-    /// What the request carries.
+    /// What the request carries. A credential given twice is refused
+    /// wherever it is; a query parameter is decoded as the SDK decodes
+    /// queries (`wafer_contract::query`).
     pub(crate) fn find<'a>(&self, request: &'a Parts) -> Presented<'a> {
         match self {
-            Credential::Bearer => {
-                let mut values = request.headers.get_all(AUTHORIZATION).iter();
-                let (Some(value), None) = (values.next(), values.next()) else {
-                    return Presented::Missing;
-                };
-                let Ok(value) = value.to_str() else {
-                    return Presented::Unreadable;
-                };
-                bearer_token(value).map_or(Presented::Missing, Presented::Value)
-            }
+            Credential::Bearer => match one_header(request, AUTHORIZATION.as_str()) {
+                Presented::Value(Cow::Borrowed(value)) => bearer_token(value)
+                    .map_or(Presented::Missing, |token| {
+                        Presented::Value(Cow::Borrowed(token))
+                    }),
+                other => other,
+            },
             Credential::ApiKey {
                 location: KeyLocation::Header,
                 name,
-            } => match request.headers.get(name.as_str()) {
-                None => Presented::Missing,
-                Some(value) => value
-                    .to_str()
-                    .map_or(Presented::Unreadable, Presented::Value),
-            },
+            } => one_header(request, name),
             Credential::ApiKey {
                 location: KeyLocation::Query,
                 name,
             } => {
                 let query = request.uri.query().unwrap_or_default();
-                let found = query.split('&').find_map(|pair| {
-                    let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-                    (key == name).then_some(value)
-                });
-                match found {
-                    None => Presented::Missing,
-                    // API keys are made of URL-safe characters; anything
-                    // encoded is not one of them.
-                    Some(value) if value.contains('%') || value.contains('+') => {
-                        Presented::Unreadable
-                    }
-                    Some(value) => Presented::Value(value),
-                }
+                one(query::pairs(query)
+                    .filter(|(key, _)| key == name)
+                    .map(|(_, value)| value))
             }
             Credential::ApiKey {
                 location: KeyLocation::Cookie,
                 name,
             } => {
+                let mut cookies = Vec::new();
                 for header in request.headers.get_all(COOKIE) {
                     let Ok(header) = header.to_str() else {
                         return Presented::Unreadable;
                     };
-                    for cookie in header.split(';') {
-                        if let Some((key, value)) = cookie.trim().split_once('=')
-                            && key == name
-                        {
-                            return Presented::Value(value);
-                        }
-                    }
+                    cookies.extend(header.split(';').filter_map(|cookie| {
+                        let (key, value) = cookie.trim().split_once('=')?;
+                        (key == name).then_some(Cow::Borrowed(value))
+                    }));
                 }
-                Presented::Missing
+                one(cookies.into_iter())
             }
         }
+    }
+}
+
+/// The one value of header `name`.
+fn one_header<'a>(request: &'a Parts, name: &str) -> Presented<'a> {
+    let mut values = request.headers.get_all(name).iter();
+    match (values.next(), values.next()) {
+        (None, _) => Presented::Missing,
+        (Some(value), None) => value.to_str().map_or(Presented::Unreadable, |value| {
+            Presented::Value(Cow::Borrowed(value))
+        }),
+        (Some(_), Some(_)) => Presented::Unreadable,
+    }
+}
+
+/// The one of `values`: none is missing, several are refused.
+fn one<'a>(mut values: impl Iterator<Item = Cow<'a, str>>) -> Presented<'a> {
+    match (values.next(), values.next()) {
+        (None, _) => Presented::Missing,
+        (Some(value), None) => Presented::Value(value),
+        (Some(_), Some(_)) => Presented::Unreadable,
     }
 }
 
@@ -153,9 +160,10 @@ mod tests {
     fn credentials_are_found_where_the_scheme_says() {
         let bearer =
             Credential::of_scheme(&json!({"type": "http", "scheme": "bearer"})).expect("ok");
+        let value = |text: &'static str| Presented::Value(Cow::Borrowed(text));
         assert_eq!(
             bearer.find(&parts("/", &[("authorization", "bearer abc")])),
-            Presented::Value("abc")
+            value("abc")
         );
         assert_eq!(
             bearer.find(&parts("/", &[("authorization", "Basic abc")])),
@@ -163,17 +171,51 @@ mod tests {
         );
         let query = Credential::of_scheme(&json!({"type": "apiKey", "in": "query", "name": "key"}))
             .expect("ok");
+        assert_eq!(query.find(&parts("/x?a=1&key=k1", &[])), value("k1"));
         assert_eq!(
-            query.find(&parts("/x?a=1&key=k1", &[])),
-            Presented::Value("k1")
+            query.find(&parts("/x?key=k%31+x", &[])),
+            value("k1 x"),
+            "decoded as the SDK decodes queries"
         );
         let cookie =
             Credential::of_scheme(&json!({"type": "apiKey", "in": "cookie", "name": "session"}))
                 .expect("ok");
         assert_eq!(
             cookie.find(&parts("/", &[("cookie", "a=1; session=s1")])),
-            Presented::Value("s1")
+            value("s1")
         );
         assert!(Credential::of_scheme(&json!({"type": "http", "scheme": "basic"})).is_err());
+    }
+
+    #[test]
+    fn a_credential_given_twice_is_refused_wherever_it_is() {
+        let scheme = |definition| Credential::of_scheme(&definition).expect("ok");
+        let header = scheme(json!({"type": "apiKey", "in": "header", "name": "x-key"}));
+        assert_eq!(
+            header.find(&parts("/", &[("x-key", "a"), ("x-key", "b")])),
+            Presented::Unreadable
+        );
+        let bearer = scheme(json!({"type": "http", "scheme": "bearer"}));
+        assert_eq!(
+            bearer.find(&parts(
+                "/",
+                &[("authorization", "Bearer a"), ("authorization", "Bearer b")]
+            )),
+            Presented::Unreadable
+        );
+        let query = scheme(json!({"type": "apiKey", "in": "query", "name": "key"}));
+        assert_eq!(
+            query.find(&parts("/?key=a&key=a", &[])),
+            Presented::Unreadable
+        );
+        let cookie = scheme(json!({"type": "apiKey", "in": "cookie", "name": "s"}));
+        assert_eq!(
+            cookie.find(&parts("/", &[("cookie", "s=a"), ("cookie", "s=b")])),
+            Presented::Unreadable
+        );
+        assert_eq!(
+            cookie.find(&parts("/", &[("cookie", "s=a; s=a")])),
+            Presented::Unreadable
+        );
     }
 }

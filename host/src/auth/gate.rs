@@ -299,10 +299,10 @@ fn check_requirement<'g>(
             (Presented::Missing, _) => Err(Outcome::Missing),
             (Presented::Unreadable, _) => Err(Outcome::Invalid(TokenProblem::Malformed)),
             (Presented::Value(token), Verifier::Jwt(jwt)) => {
-                jwt.verify(token).map_err(Outcome::Invalid)
+                jwt.verify(&token).map_err(Outcome::Invalid)
             }
             (Presented::Value(key), Verifier::ApiKeys(store)) => store
-                .find(key)
+                .find(&key)
                 .map(|key| json!({ "sub": key.name, "scopes": key.scopes }))
                 .ok_or(Outcome::Invalid(TokenProblem::UnknownKey)),
         }

@@ -278,6 +278,10 @@ fn valid_credentials_of_every_kind_pass_with_their_claims() {
         json!({"sub": "robot", "scopes": ["read", "write"]})
     );
     assert_admitted(&get(&format!("/echo/key-query?api_key={key}"), &[]));
+    // A query is decoded as the SDK decodes it: `%77` is `w`.
+    let encoded = format!("%77{}", &key[1..]);
+    assert!(key.starts_with('w'));
+    assert_admitted(&get(&format!("/echo/key-query?api_key={encoded}"), &[]));
     assert_admitted(&get(
         "/echo/key-cookie",
         &[("cookie", &format!("a=b; session={key}"))],
@@ -453,6 +457,28 @@ fn the_attack_matrix_is_refused_before_the_guest_runs() {
         401,
         "Not authenticated",
         "APIKey",
+    );
+    // Given twice, a credential is refused wherever it is, even when one of
+    // the two is valid: which one counts would be a guess.
+    for duplicate in [
+        get("/echo/key", &[("x-api-key", &key), ("x-api-key", "wk_not-a-key")]),
+        get(&format!("/echo/key-query?api_key={key}&api_key=wk_x"), &[]),
+        get(
+            "/echo/key-cookie",
+            &[("cookie", &format!("session={key}; session=wk_x"))],
+        ),
+    ] {
+        assert_refused(&duplicate, 401, INVALID, "APIKey");
+    }
+    let token = bearer(&rsa_token(|_| {}));
+    assert_refused(
+        &get(
+            "/echo/rsa",
+            &[("authorization", &token), ("authorization", &token)],
+        ),
+        401,
+        INVALID,
+        "Bearer error=\"invalid_token\", error_description=\"The token is malformed\"",
     );
 
     // Forged identities: inbound wafer-* headers never reach the guest.
