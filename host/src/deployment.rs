@@ -4,6 +4,7 @@
 //! whole, and replaced whole on reload: a request keeps the deployment it
 //! started with until it is done.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::Context as _;
@@ -13,7 +14,7 @@ use tracing::{info, warn};
 
 use crate::auth::{ComponentGate, Gate};
 use crate::docs::{self, ComponentDoc, Docs};
-use crate::manifest::Manifest;
+use crate::manifest::{ComponentSpec, Manifest};
 use crate::routes::RouteTable;
 use crate::runtime::{Component, Runtime};
 
@@ -38,12 +39,20 @@ impl Deployment {
     /// them and merges them into the docs. Fails with a message naming the
     /// component and the fix.
     pub async fn load(runtime: &Runtime, manifest: &Manifest) -> anyhow::Result<Deployment> {
-        let mut gate = Gate::new(&manifest.auth)?;
-        let (loader, entries, host_env) = (runtime.clone(), manifest.clone(), gate.guest_env());
-        let components =
-            tokio::task::spawn_blocking(move || load_components(&loader, &entries, &host_env))
-                .await
-                .context("loading stopped")??;
+        let mut gate = Gate::new(&manifest.auth, &manifest.components)?;
+        let host_env: HashMap<String, Vec<(String, String)>> = manifest
+            .components
+            .iter()
+            .map(|spec| (spec.name.clone(), gate.guest_env(&spec.name)))
+            .collect();
+        let (loader, entries) = (runtime.clone(), manifest.clone());
+        let components = tokio::task::spawn_blocking(move || {
+            load_components(&loader, &entries, &|spec| {
+                host_env.get(&spec.name).cloned().unwrap_or_default()
+            })
+        })
+        .await
+        .context("loading stopped")??;
         let mut routes = Vec::with_capacity(components.len());
         let mut documents = Vec::with_capacity(components.len());
         for component in components {
@@ -109,12 +118,13 @@ impl Deployed {
     }
 }
 
-/// Every component of the manifest loaded and checked; their instances get
-/// `host_env` besides their own environment. Blocks while it compiles.
+/// Every component of the manifest loaded and checked; the instances of each
+/// get `host_env` of it besides their own environment. Blocks while it
+/// compiles.
 pub fn load_components(
     runtime: &Runtime,
     manifest: &Manifest,
-    host_env: &[(String, String)],
+    host_env: &(dyn Fn(&ComponentSpec) -> Vec<(String, String)> + Sync),
 ) -> anyhow::Result<Vec<Component>> {
     // One thread per component: reading, hashing and mapping (or compiling)
     // them side by side is what keeps a start with many components short.
@@ -125,7 +135,7 @@ pub fn load_components(
             .map(|spec| {
                 (
                     spec,
-                    scope.spawn(|| Component::load(runtime, spec, host_env)),
+                    scope.spawn(|| Component::load(runtime, spec, &host_env(spec))),
                 )
             })
             .collect();

@@ -188,7 +188,7 @@ fn openapi(target: &Path) -> anyhow::Result<()> {
         instance_slots: u32::try_from(manifest.components.len().max(1)).unwrap_or(u32::MAX),
         ..EngineOptions::default()
     })?;
-    let components = deployment::load_components(&runtime, &manifest, &[])?;
+    let components = deployment::load_components(&runtime, &manifest, &|_| Vec::new())?;
     let tokio = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let document = tokio.block_on(async {
         match components.as_slice() {

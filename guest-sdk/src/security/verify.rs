@@ -5,7 +5,7 @@ use http::StatusCode;
 use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, Validation};
 use serde_json::Value;
 use wafer_contract::credentials::{MAX_TOKEN_LENGTH, bearer_token};
-use wafer_contract::identity::{self, IDENTITY_HEADER, IDENTITY_SECRET_ENV};
+use wafer_contract::identity::{self, IDENTITY_HEADER, IDENTITY_SECRET_ENV, REQUEST_ID_HEADER};
 
 use super::scheme::{Kind, Scheme};
 use crate::HttpError;
@@ -44,7 +44,14 @@ fn forwarded(
         return Err(Refusal::Missing);
     };
     let header = header.to_str().map_err(|_| Refusal::Invalid)?;
-    let identities = identity::verify(header, secret.as_bytes()).map_err(|_| Refusal::Invalid)?;
+    // The identity is for this request: the host signs its id into it.
+    let request_id = cx
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(|id| id.to_str().ok())
+        .ok_or(Refusal::Invalid)?;
+    let identities =
+        identity::verify(header, secret.as_bytes(), request_id).map_err(|_| Refusal::Invalid)?;
     schemes
         .iter()
         .find_map(|(name, _)| identities.get(*name).cloned())

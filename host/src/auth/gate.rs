@@ -4,12 +4,14 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use http::header::{ALLOW, WWW_AUTHENTICATE};
 use http::request::Parts;
 use http::{HeaderValue, Method, StatusCode};
 use serde_json::{Map, Value, json};
 use wafer_contract::credentials::scopes_of;
+use wafer_contract::identity::REQUEST_ID_HEADER;
 use wafer_contract::path::Match;
 
 use super::AuthError;
@@ -29,12 +31,17 @@ enum Verifier {
 }
 
 /// The gate's rules for one component: its operations, the schemes they
-/// require, and whether requests its document does not describe may pass.
-#[derive(Default)]
+/// require, whether requests its document does not describe may pass, and
+/// how its forwarded identities are signed.
 pub struct ComponentGate {
     operations: OperationTable,
     schemes: HashMap<String, (Credential, Arc<Verifier>)>,
     allow_undocumented: bool,
+    /// The component's name and its own secret.
+    component: String,
+    signer: Arc<IdentitySigner>,
+    /// How long a forwarded identity lives: as long as the request may.
+    identity_lifetime: Duration,
 }
 
 /// What the gate decided for a request.
@@ -53,18 +60,20 @@ enum Outcome {
 }
 
 /// Checks requests against their operations' security requirements. Made
-/// once per deployment: its identity secret is new each time.
+/// once per deployment: its identity secrets are new each time.
 pub struct Gate {
     settings: AuthSettings,
     /// Each scheme's verifier, loaded once for every component that needs it.
     verifiers: HashMap<String, Arc<Verifier>>,
-    signer: IdentitySigner,
+    /// Each component's identity signer, by component name.
+    signers: HashMap<String, Arc<IdentitySigner>>,
     token_endpoint: Option<TokenEndpoint>,
 }
 
 impl Gate {
-    /// The gate of the manifest's `[auth]`, with its token endpoint loaded.
-    pub fn new(settings: &AuthSettings) -> anyhow::Result<Gate> {
+    /// The gate of the manifest's `[auth]`, with its token endpoint loaded
+    /// and an identity secret for each of `components`.
+    pub fn new(settings: &AuthSettings, components: &[ComponentSpec]) -> anyhow::Result<Gate> {
         let mut verifiers = HashMap::new();
         let mut token_endpoint = None;
         if let Some(endpoint_settings) = &settings.token_endpoint {
@@ -78,17 +87,26 @@ impl Gate {
                 }
             }
         }
+        let mut signers = HashMap::new();
+        for component in components {
+            signers.insert(component.name.clone(), Arc::new(IdentitySigner::random()?));
+        }
         Ok(Gate {
             settings: settings.clone(),
             verifiers,
-            signer: IdentitySigner::random()?,
+            signers,
             token_endpoint,
         })
     }
 
-    /// The environment every guest instance gets: the identity secret.
-    pub fn guest_env(&self) -> Vec<(String, String)> {
-        vec![self.signer.guest_env()]
+    /// The environment the instances of `component` get: its identity
+    /// secret.
+    pub fn guest_env(&self, component: &str) -> Vec<(String, String)> {
+        self.signers
+            .get(component)
+            .map(|signer| signer.guest_env())
+            .into_iter()
+            .collect()
     }
 
     /// The host's token endpoint, if configured.
@@ -105,6 +123,17 @@ impl Gate {
         component: &ComponentSpec,
         document: Result<&Value, &anyhow::Error>,
     ) -> anyhow::Result<ComponentGate> {
+        let signer = self.signers.get(&component.name).cloned().ok_or_else(|| {
+            anyhow::anyhow!("component {:?}: it has no identity secret", component.name)
+        })?;
+        let mut rules = ComponentGate {
+            operations: OperationTable::default(),
+            schemes: HashMap::new(),
+            allow_undocumented: component.allow_undocumented,
+            component: component.name.clone(),
+            signer,
+            identity_lifetime: Duration::from_millis(component.limits.timeout_ms),
+        };
         let document = match document {
             Ok(document) => document,
             Err(why) if component.requires_auth => anyhow::bail!(
@@ -112,7 +141,7 @@ impl Gate {
                  requirements: {why:#}",
                 component.name
             ),
-            Err(_) => return Ok(ComponentGate::default()),
+            Err(_) => return Ok(rules),
         };
         let operations = OperationTable::new(document)
             .map_err(|why| anyhow::anyhow!("component {:?}: {why}", component.name))?;
@@ -123,18 +152,14 @@ impl Gate {
                 component.name
             );
         }
-        let mut schemes = HashMap::new();
         for scheme in operations.schemes() {
-            if !schemes.contains_key(scheme) {
+            if !rules.schemes.contains_key(scheme) {
                 let checked = self.scheme(&component.name, document, scheme)?;
-                schemes.insert(scheme.to_owned(), checked);
+                rules.schemes.insert(scheme.to_owned(), checked);
             }
         }
-        Ok(ComponentGate {
-            operations,
-            schemes,
-            allow_undocumented: component.allow_undocumented,
-        })
+        rules.operations = operations;
+        Ok(rules)
     }
 
     /// How the host checks `scheme` of `component`'s document: where its
@@ -240,7 +265,20 @@ impl Gate {
         for requirement in alternatives {
             match check_requirement(gate, requirement, request) {
                 Ok(identities) if identities.is_empty() => return Verdict::Allow(None),
-                Ok(identities) => return Verdict::Allow(self.signer.sign(identities)),
+                Ok(identities) => {
+                    let request_id = request
+                        .headers
+                        .get(REQUEST_ID_HEADER)
+                        .and_then(|id| id.to_str().ok())
+                        .unwrap_or_default();
+                    let signed = gate.signer.sign(
+                        identities,
+                        &gate.component,
+                        request_id,
+                        gate.identity_lifetime,
+                    );
+                    return Verdict::Allow(signed);
+                }
                 Err((outcome, credential)) => {
                     if !challenges.contains(&credential.challenge()) {
                         challenges.push(credential.challenge());
@@ -357,4 +395,22 @@ fn method_not_allowed<T>(allowed: &[(&Method, T)]) -> Reply {
         reply.headers_mut().insert(ALLOW, value);
     }
     reply
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routes::RoutePattern;
+
+    #[test]
+    fn each_component_has_a_secret_of_its_own() {
+        let spec =
+            |name: &str| ComponentSpec::new(name, RoutePattern::everything(), "x.wasm".as_ref());
+        let gate = Gate::new(&AuthSettings::default(), &[spec("a"), spec("b")]).expect("gate");
+        let (a, b) = (gate.guest_env("a"), gate.guest_env("b"));
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].0, "WAFER_IDENTITY_SECRET");
+        assert_ne!(a, b);
+        assert!(gate.guest_env("c").is_empty());
+    }
 }

@@ -1,7 +1,9 @@
 //! Handing the verified identity to the guest so that no client can forge it:
 //! the host's half of [`wafer_contract::identity`], whose rules the SDK
-//! verifies with. The secret is random, made for each deployment, and reaches
-//! only the host and its guests' environment.
+//! verifies with. The secret is random, made for each component of each
+//! deployment, and reaches only the host and that component's environment.
+
+use std::time::Duration;
 
 use http::HeaderValue;
 use serde_json::{Map, Value};
@@ -27,8 +29,19 @@ impl IdentitySigner {
     }
 
     /// The `wafer-identity` header value for these identities (claims by
-    /// scheme name).
-    pub(crate) fn sign(&self, identities: Map<String, Value>) -> Option<HeaderValue> {
-        HeaderValue::try_from(self.signer.sign(identities).ok()?).ok()
+    /// scheme name), for request `request_id` to `component`, valid for
+    /// `lifetime`.
+    pub(crate) fn sign(
+        &self,
+        identities: Map<String, Value>,
+        component: &str,
+        request_id: &str,
+        lifetime: Duration,
+    ) -> Option<HeaderValue> {
+        let token = self
+            .signer
+            .sign(identities, component, request_id, lifetime)
+            .ok()?;
+        HeaderValue::try_from(token).ok()
     }
 }

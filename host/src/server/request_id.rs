@@ -5,8 +5,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
-/// The header that carries the id.
-pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+/// The header that carries the id (the one the forwarded identity names).
+pub(crate) const REQUEST_ID: HeaderName =
+    HeaderName::from_static(wafer_contract::identity::REQUEST_ID_HEADER);
 
 /// Ids longer than this from clients are replaced.
 const MAX_LENGTH: usize = 128;

@@ -235,12 +235,19 @@ fn assert_admitted(reply: &Reply) -> Value {
     // The forwarded identity's claims (the guest would verify the signature).
     let identity = body["identity"].as_str().expect("an identity is forwarded");
     let payload = identity.split('.').nth(1).expect("a JWT");
-    serde_json::from_slice(
+    let claims: Value = serde_json::from_slice(
         &base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(payload)
             .expect("base64"),
     )
-    .expect("JSON claims")
+    .expect("JSON claims");
+    // It is for this component and this request, for as long as the request
+    // may take (the default timeout_ms of 30 s), not minutes.
+    assert_eq!(claims["aud"], "echo");
+    assert_eq!(claims["rid"].as_str(), reply.header("x-request-id"));
+    let lives = claims["exp"].as_u64().expect("exp").saturating_sub(now());
+    assert!((29..=30).contains(&lives), "lives {lives} s");
+    claims
 }
 
 const INVALID: &str = "Could not validate credentials";
@@ -461,7 +468,10 @@ fn the_attack_matrix_is_refused_before_the_guest_runs() {
     // Given twice, a credential is refused wherever it is, even when one of
     // the two is valid: which one counts would be a guess.
     for duplicate in [
-        get("/echo/key", &[("x-api-key", &key), ("x-api-key", "wk_not-a-key")]),
+        get(
+            "/echo/key",
+            &[("x-api-key", &key), ("x-api-key", "wk_not-a-key")],
+        ),
         get(&format!("/echo/key-query?api_key={key}&api_key=wk_x"), &[]),
         get(
             "/echo/key-cookie",
