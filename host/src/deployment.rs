@@ -15,6 +15,7 @@ use tracing::{info, warn};
 use crate::auth::{ComponentGate, Gate};
 use crate::docs::{self, ComponentDoc, Docs};
 use crate::manifest::{ComponentSpec, Manifest};
+use crate::rate::Limiter;
 use crate::routes::RouteTable;
 use crate::runtime::{Component, Runtime};
 
@@ -23,14 +24,18 @@ pub struct Deployment {
     routes: RouteTable<Deployed>,
     gate: Gate,
     docs: Option<Docs>,
+    /// `[rate_limits]`: per client address, for the whole host.
+    rate: Option<Limiter>,
 }
 
 /// One component as deployed: its compiled component (with the sandbox its
-/// instances get), the gate's rules for it, and its concurrency permits.
+/// instances get), the gate's rules for it, its concurrency permits and its
+/// rate limit.
 pub struct Deployed {
     component: Component,
     rules: ComponentGate,
     permits: Arc<Semaphore>,
+    rate: Option<Limiter>,
 }
 
 impl Deployment {
@@ -61,6 +66,7 @@ impl Deployment {
             let deployed = Deployed {
                 rules: gate.rules(spec, document.as_ref())?,
                 permits: Arc::new(Semaphore::new(spec.limits.concurrency)),
+                rate: spec.rate_limit.map(Limiter::new),
                 component,
             };
             documents.push(ComponentDoc::new(deployed.component.spec(), document.ok()));
@@ -81,6 +87,7 @@ impl Deployment {
             routes: RouteTable::new(routes),
             gate,
             docs,
+            rate: manifest.rate_limit.map(Limiter::new),
         })
     }
 
@@ -98,6 +105,11 @@ impl Deployment {
     pub fn docs(&self) -> Option<&Docs> {
         self.docs.as_ref()
     }
+
+    /// The host-wide rate limit, if the manifest sets one.
+    pub fn rate_limit(&self) -> Option<&Limiter> {
+        self.rate.as_ref()
+    }
 }
 
 impl Deployed {
@@ -109,6 +121,11 @@ impl Deployed {
     /// The gate's rules for it.
     pub fn rules(&self) -> &ComponentGate {
         &self.rules
+    }
+
+    /// Its rate limit, if the manifest sets one.
+    pub fn rate_limit(&self) -> Option<&Limiter> {
+        self.rate.as_ref()
     }
 
     /// A permit to run one more of its requests, unless as many as its

@@ -5,7 +5,8 @@
 //! - [`manifest`] reads `wafer.toml`: components, routes, limits, auth and
 //!   docs settings. With [`routes`] (the route patterns and the table that
 //!   finds a component by path), [`reply`] (answers the host writes itself,
-//!   as values) and [`peer`] (who sent a request), it is the bottom.
+//!   as values), [`peer`] (who sent a request) and [`rate`] (token buckets per
+//!   caller), it is the bottom.
 //! - [`runtime`] is wasmtime: the engine, loading and checking components,
 //!   the sandboxed per-request state, and [`Component::call`](runtime::Component::call),
 //!   the per-request entry point.
@@ -31,6 +32,7 @@ pub mod deployment;
 pub mod docs;
 pub mod manifest;
 pub mod peer;
+pub mod rate;
 pub mod reply;
 pub mod routes;
 pub mod runtime;

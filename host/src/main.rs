@@ -151,7 +151,8 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         println!("wafer: listening on http://{address}");
         let server = Server::new(runtime.clone(), deployment)
             .with_health(manifest.health)
-            .with_limits(manifest.server_limits);
+            .with_limits(manifest.server_limits)
+            .with_trusted_proxies(manifest.trusted_proxies.clone());
         let server = Arc::new(server);
         tokio::spawn(cli::reload::reload_on_change(
             server.clone(),

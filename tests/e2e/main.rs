@@ -16,6 +16,7 @@ mod faults;
 mod instances;
 mod limits;
 mod openapi;
+mod rate_limits;
 mod reload;
 mod security;
 mod startup;

@@ -46,10 +46,21 @@ pub struct ComponentGate {
 
 /// What the gate decided for a request.
 pub enum Verdict {
-    /// Let it through, with the identity to forward, if any.
-    Allow(Option<HeaderValue>),
+    /// Let it through, as this caller.
+    Allow(Admitted),
     /// Answer this instead; the guest is not called.
     Deny(Reply),
+}
+
+/// Who the gate let through.
+#[derive(Debug, Default)]
+pub struct Admitted {
+    /// The `wafer-identity` header to forward, if a credential was verified.
+    pub identity: Option<HeaderValue>,
+    /// The `sub` of the bearer token it verified, if any.
+    pub subject: Option<String>,
+    /// The name of the API key it verified, if any.
+    pub api_key: Option<String>,
 }
 
 /// The outcome of checking one scheme that did not pass.
@@ -232,11 +243,11 @@ impl Gate {
     /// 403 without their credentials), else 405.
     pub fn check(&self, gate: &ComponentGate, request: &Parts) -> Verdict {
         if !gate.operations.is_secured() {
-            return Verdict::Allow(None);
+            return Verdict::Allow(Admitted::default());
         }
         match gate.operations.find(&request.method, request.uri.path()) {
             Match::Found { route, .. } => self.admit(gate, route, request),
-            _ if gate.allow_undocumented => Verdict::Allow(None),
+            _ if gate.allow_undocumented => Verdict::Allow(Admitted::default()),
             Match::MethodNotAllowed { allowed } => {
                 let alternatives: Vec<Requirement> = allowed
                     .iter()
@@ -264,21 +275,10 @@ impl Gate {
         let mut challenges: Vec<&'static str> = Vec::new();
         for requirement in alternatives {
             match check_requirement(gate, requirement, request) {
-                Ok(identities) if identities.is_empty() => return Verdict::Allow(None),
-                Ok(identities) => {
-                    let request_id = request
-                        .headers
-                        .get(REQUEST_ID_HEADER)
-                        .and_then(|id| id.to_str().ok())
-                        .unwrap_or_default();
-                    let signed = gate.signer.sign(
-                        identities,
-                        &gate.component,
-                        request_id,
-                        gate.identity_lifetime,
-                    );
-                    return Verdict::Allow(signed);
+                Ok(identities) if identities.is_empty() => {
+                    return Verdict::Allow(Admitted::default());
                 }
+                Ok(identities) => return Verdict::Allow(admitted(gate, identities, request)),
                 Err((outcome, credential)) => {
                     if !challenges.contains(&credential.challenge()) {
                         challenges.push(credential.challenge());
@@ -318,6 +318,35 @@ impl Gate {
                 challenges.join(", "),
             ),
         })
+    }
+}
+
+/// Who `identities` (verified claims by scheme) are, with the header that
+/// forwards them for this request.
+fn admitted(gate: &ComponentGate, identities: Map<String, Value>, request: &Parts) -> Admitted {
+    let sub_of = |bearer: bool| {
+        identities.iter().find_map(|(scheme, claims)| {
+            let (credential, _) = gate.schemes.get(scheme)?;
+            (matches!(credential, Credential::Bearer) == bearer)
+                .then(|| claims.get("sub")?.as_str().map(str::to_owned))
+                .flatten()
+        })
+    };
+    let (subject, api_key) = (sub_of(true), sub_of(false));
+    let request_id = request
+        .headers
+        .get(REQUEST_ID_HEADER)
+        .and_then(|id| id.to_str().ok())
+        .unwrap_or_default();
+    Admitted {
+        identity: gate.signer.sign(
+            identities,
+            &gate.component,
+            request_id,
+            gate.identity_lifetime,
+        ),
+        subject,
+        api_key,
     }
 }
 

@@ -30,7 +30,7 @@ use thiserror::Error;
 
 pub use accounts::hash_secret;
 pub use api_keys::hash_api_key;
-pub use gate::{ComponentGate, Gate, Verdict};
+pub use gate::{Admitted, ComponentGate, Gate, Verdict};
 
 /// A problem with the security configuration, found at start-up.
 #[derive(Debug, Error)]

@@ -1,26 +1,20 @@
 //! Login throttling at the token endpoint: how many logins one client
 //! address may try per minute, and how many may be tried for one account (a
-//! user or an OAuth2 client), whoever tries them. Token buckets (`governor`)
-//! that refill evenly over the minute.
+//! user or an OAuth2 client), whoever tries them. Token buckets that refill
+//! evenly over the minute (see [`crate::rate`]).
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use governor::clock::{Clock as _, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::Quota;
 
-/// How many checks go by between two sweeps of the buckets of clients and
-/// accounts that are full again (which keeps the memory of addresses an
-/// attacker cycles through bounded).
-const SWEEP_EVERY: u32 = 1024;
+use crate::rate::Buckets;
 
 /// The buckets of one token endpoint.
 pub(crate) struct LoginThrottle {
-    per_client: DefaultKeyedRateLimiter<IpAddr>,
-    per_account: DefaultKeyedRateLimiter<String>,
-    checks: AtomicU32,
+    per_client: Buckets<IpAddr>,
+    per_account: Buckets<String>,
 }
 
 /// Why a login is not tried now, and when it may be.
@@ -36,9 +30,8 @@ impl LoginThrottle {
     /// Buckets of `per_client` and `per_account` logins a minute.
     pub(crate) fn new(per_client: NonZeroU32, per_account: NonZeroU32) -> LoginThrottle {
         LoginThrottle {
-            per_client: RateLimiter::dashmap(Quota::per_minute(per_client)),
-            per_account: RateLimiter::dashmap(Quota::per_minute(per_account)),
-            checks: AtomicU32::new(0),
+            per_client: Buckets::new(Quota::per_minute(per_client)),
+            per_account: Buckets::new(Quota::per_minute(per_account)),
         }
     }
 
@@ -50,26 +43,19 @@ impl LoginThrottle {
         client: Option<IpAddr>,
         account: Option<&str>,
     ) -> Result<(), Throttled> {
-        if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
-            self.per_client.retain_recent();
-            self.per_account.retain_recent();
-        }
-        let now = DefaultClock::default().now();
-        if let Some(client) = client
-            && let Err(empty) = self.per_client.check_key(&client)
-        {
-            return Err(Throttled {
+        if let Some(client) = client {
+            self.per_client.take(&client).map_err(|empty| Throttled {
                 by: "client",
-                retry_after: empty.wait_time_from(now),
-            });
+                retry_after: empty.retry_after,
+            })?;
         }
-        if let Some(account) = account
-            && let Err(empty) = self.per_account.check_key(&account.to_owned())
-        {
-            return Err(Throttled {
-                by: "account",
-                retry_after: empty.wait_time_from(now),
-            });
+        if let Some(account) = account {
+            self.per_account
+                .take(&account.to_owned())
+                .map_err(|empty| Throttled {
+                    by: "account",
+                    retry_after: empty.retry_after,
+                })?;
         }
         Ok(())
     }

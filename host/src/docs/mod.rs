@@ -22,8 +22,19 @@ pub use merge::{ApiInfo, ComponentDoc, MergeError};
 /// endpoint where the host issues the tokens.
 pub fn merged_document(manifest: &Manifest, documents: &[ComponentDoc]) -> anyhow::Result<Value> {
     let mut documents = documents.to_vec();
-    for document in documents.iter_mut().filter_map(|doc| doc.document.as_mut()) {
+    for doc in &mut documents {
+        let rate_limited = manifest.rate_limit.is_some()
+            || manifest
+                .components
+                .iter()
+                .any(|spec| spec.name == doc.name && spec.rate_limit.is_some());
+        let Some(document) = doc.document.as_mut() else {
+            continue;
+        };
         point_flows_at_token_endpoint(document, &manifest.auth);
+        if rate_limited {
+            document_rate_limit(document);
+        }
     }
     let info = ApiInfo {
         title: manifest.docs.title.clone(),
@@ -32,6 +43,43 @@ pub fn merged_document(manifest: &Manifest, documents: &[ComponentDoc]) -> anyho
         servers: manifest.docs.servers.clone(),
     };
     Ok(merge::merge(&info, &documents)?)
+}
+
+/// Adds the host's 429 to every operation of a rate-limited component's
+/// document.
+fn document_rate_limit(document: &mut Value) {
+    let too_many = serde_json::json!({
+        "description": "Too Many Requests: the caller's rate limit is spent",
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds until the caller may send another request",
+                "schema": {"type": "integer"}
+            },
+            "RateLimit-Limit": {"schema": {"type": "integer"}},
+            "RateLimit-Remaining": {"schema": {"type": "integer"}},
+            "RateLimit-Reset": {"schema": {"type": "integer"}}
+        },
+        "content": {"application/json": {"schema": {
+            "type": "object",
+            "properties": {"detail": {"type": "string"}},
+            "required": ["detail"]
+        }}}
+    });
+    let paths = document.get_mut("paths").and_then(Value::as_object_mut);
+    for item in paths.into_iter().flat_map(|paths| paths.values_mut()) {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (_, key) in &wafer_contract::method::OPERATION_METHODS {
+            let responses = item
+                .get_mut(*key)
+                .and_then(|operation| operation.get_mut("responses"))
+                .and_then(Value::as_object_mut);
+            if let Some(responses) = responses {
+                responses.entry("429").or_insert_with(|| too_many.clone());
+            }
+        }
+    }
 }
 
 /// Points the OAuth2 flows of schemes whose tokens the host issues at the

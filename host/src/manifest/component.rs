@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::limits::{Limits, RawLimits};
 use super::outbound::OutboundRule;
+use super::rate::{RateLimit, RawRateLimit};
 use crate::routes::RoutePattern;
 
 /// One component of a manifest.
@@ -40,6 +41,8 @@ pub struct ComponentSpec {
     /// (`allow_undocumented = true`). By default, when its document declares
     /// any security, the gate refuses them.
     pub allow_undocumented: bool,
+    /// How many requests each caller may send it (none by default).
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl ComponentSpec {
@@ -58,6 +61,7 @@ impl ComponentSpec {
             instance_reuse: 1,
             requires_auth: false,
             allow_undocumented: false,
+            rate_limit: None,
         }
     }
 }
@@ -82,6 +86,7 @@ pub(super) struct RawComponent {
     requires_auth: bool,
     #[serde(default)]
     allow_undocumented: bool,
+    rate_limit: Option<RawRateLimit>,
 }
 
 impl RawComponent {
@@ -146,6 +151,12 @@ impl RawComponent {
             },
             requires_auth: self.requires_auth,
             allow_undocumented: self.allow_undocumented,
+            rate_limit: self
+                .rate_limit
+                .map(|limit| {
+                    limit.validate(&field("rate_limit"), &["client", "api_key", "subject"])
+                })
+                .transpose()?,
             name: self.name,
         })
     }

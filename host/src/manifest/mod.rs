@@ -6,6 +6,7 @@
 //! ```toml
 //! [server]
 //! listen = "127.0.0.1:8080"      # optional; `--listen` overrides it
+//! trusted_proxies = ["10.0.0.0/8"]  # whose X-Forwarded-For names the client
 //!
 //! [[component]]
 //! name = "hello"                 # letters, digits, `-` and `_`
@@ -36,6 +37,7 @@ mod component;
 mod docs;
 mod limits;
 mod outbound;
+mod rate;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -50,12 +52,14 @@ pub use component::ComponentSpec;
 pub use docs::DocsSettings;
 pub use limits::{DEFAULT_SERVER_CONCURRENCY, Limits, MAX_INSTANCES, ServerLimits, instance_slots};
 pub use outbound::OutboundRule;
+pub use rate::{RateKey, RateLimit};
 
 use crate::routes::RoutePattern;
 use auth::RawAuth;
 use component::{RawComponent, is_valid_name};
 use docs::{PathSetting, RawDocs, docs_settings, path_setting};
 use limits::{RawLimits, RawServerLimits};
+use rate::RawRateLimit;
 
 /// Where the health check is served unless the manifest says otherwise.
 pub const DEFAULT_HEALTH_PATH: &str = "/healthz";
@@ -109,6 +113,11 @@ pub struct Manifest {
     pub health: Option<String>,
     /// The host-wide limits of `[server]`.
     pub server_limits: ServerLimits,
+    /// `[rate_limits]`: requests per client address, to the whole host.
+    pub rate_limit: Option<RateLimit>,
+    /// `[server] trusted_proxies`: peers whose `Forwarded` or
+    /// `X-Forwarded-For` says who the client is.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 #[derive(Deserialize)]
@@ -124,6 +133,7 @@ struct RawManifest {
     auth: RawAuth,
     #[serde(default)]
     limits: RawLimits,
+    rate_limits: Option<RawRateLimit>,
 }
 
 #[derive(Deserialize, Default)]
@@ -137,6 +147,8 @@ struct RawServer {
     header_timeout_ms: Option<u64>,
     shutdown_grace_ms: Option<u64>,
     max_streams_per_connection: Option<u32>,
+    #[serde(default)]
+    trusted_proxies: Vec<String>,
 }
 
 impl Manifest {
@@ -183,6 +195,8 @@ impl Manifest {
             auth: AuthSettings::default(),
             health: Some(DEFAULT_HEALTH_PATH.to_owned()),
             server_limits: ServerLimits::default(),
+            rate_limit: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -219,6 +233,16 @@ impl RawManifest {
             max_streams_per_connection: self.server.max_streams_per_connection,
         }
         .validate()?;
+        let rate_limit = self
+            .rate_limits
+            .map(|limit| limit.validate("rate_limits", &["client"]))
+            .transpose()?;
+        let trusted_proxies = self
+            .server
+            .trusted_proxies
+            .iter()
+            .map(|proxy| trusted_proxy(proxy))
+            .collect::<Result<_, _>>()?;
         Ok(Manifest {
             listen,
             components,
@@ -226,8 +250,24 @@ impl RawManifest {
             auth: self.auth.validate(base)?,
             health,
             server_limits,
+            rate_limit,
+            trusted_proxies,
         })
     }
+}
+
+/// An address or network of `trusted_proxies`: `10.0.0.1` or `10.0.0.0/8`.
+fn trusted_proxy(text: &str) -> Result<ipnet::IpNet, (String, String)> {
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| {
+            (
+                "server.trusted_proxies".to_owned(),
+                format!(
+                    "{text:?} is not an address or a network, like \"10.0.0.1\" or \"10.0.0.0/8\""
+                ),
+            )
+        })
 }
 
 /// The components, each checked, with unique names and routes.

@@ -160,3 +160,39 @@ fn the_gate_settings_of_a_component_default_to_the_documents_word() {
     );
     assert!(error(&format!("{base}requires_auth = \"yes\"\n")).contains("invalid type"));
 }
+
+#[test]
+fn rate_limits_and_trusted_proxies_are_checked() {
+    let base = "[[component]]\nname = \"a\"\nroute = \"/\"\nsource = \"a.wasm\"\n";
+    let manifest = parse(&format!(
+        "[server]\ntrusted_proxies = [\"10.0.0.0/8\", \"::1\"]\n[rate_limits]\nrequests_per_second = 5\n{base}\
+         rate_limit = {{ requests_per_second = 2, burst = 4, by = \"subject\" }}\n"
+    ))
+    .expect("valid");
+    let host = manifest.rate_limit.expect("host-wide");
+    assert_eq!(
+        (host.requests_per_second.get(), host.burst.get(), host.by),
+        (5, 5, RateKey::Client)
+    );
+    let component = manifest.components[0].rate_limit.expect("per component");
+    assert_eq!((component.burst.get(), component.by), (4, RateKey::Subject));
+    assert_eq!(manifest.trusted_proxies.len(), 2);
+    assert_eq!(
+        error(&format!(
+            "[rate_limits]\nrequests_per_second = 5\nby = \"subject\"\n{base}"
+        )),
+        "wafer.toml: `rate_limits.by`: \"subject\" is not one of client"
+    );
+    assert_eq!(
+        error(&format!(
+            "{base}rate_limit = {{ requests_per_second = 0 }}\n"
+        )),
+        "wafer.toml: `component[0].rate_limit.requests_per_second`: must be at least 1 (0 would refuse every request)"
+    );
+    assert!(
+        error(&format!(
+            "[server]\ntrusted_proxies = [\"proxy.local\"]\n{base}"
+        ))
+        .contains("`server.trusted_proxies`: \"proxy.local\" is not an address or a network")
+    );
+}

@@ -27,6 +27,7 @@ use crate::auth::Verdict;
 use crate::deployment::{Deployed, Deployment};
 use crate::manifest::{DEFAULT_HEALTH_PATH, ServerLimits};
 use crate::peer::Peer;
+use crate::rate::Decision;
 use crate::reply::{self, Reply};
 use crate::runtime::Runtime;
 use connection::{Activity, TrackedBody};
@@ -35,6 +36,7 @@ use request_id::{REQUEST_ID, RequestIds};
 mod capped;
 mod connection;
 mod guest;
+mod rate;
 mod request_body;
 mod request_id;
 
@@ -54,6 +56,8 @@ pub struct Server {
     host_permits: Arc<Semaphore>,
     health: Option<String>,
     limits: ServerLimits,
+    /// Peers whose `Forwarded`/`X-Forwarded-For` name the client.
+    trusted_proxies: Vec<ipnet::IpNet>,
     request_ids: RequestIds,
 }
 
@@ -66,6 +70,7 @@ impl Server {
             host_permits: Arc::new(Semaphore::new(ServerLimits::default().concurrency)),
             health: Some(DEFAULT_HEALTH_PATH.to_owned()),
             limits: ServerLimits::default(),
+            trusted_proxies: Vec::new(),
             request_ids: RequestIds::new(),
         }
     }
@@ -96,6 +101,13 @@ impl Server {
     pub fn with_limits(mut self, limits: ServerLimits) -> Server {
         self.host_permits = Arc::new(Semaphore::new(limits.concurrency));
         self.limits = limits;
+        self
+    }
+
+    /// Takes the client's address from the `Forwarded`/`X-Forwarded-For`
+    /// headers of these peers (`[server] trusted_proxies`).
+    pub fn with_trusted_proxies(mut self, proxies: Vec<ipnet::IpNet>) -> Server {
+        self.trusted_proxies = proxies;
         self
     }
 
@@ -209,8 +221,10 @@ impl Server {
         });
     }
 
-    /// Answers one request from `peer`.
+    /// Answers one request from `peer`, the connection's address (or, behind
+    /// a trusted proxy, the client it names).
     pub async fn handle(&self, mut request: Request<Incoming>, peer: Peer) -> Response<Body> {
+        let peer = Peer::resolve(peer.ip, request.headers(), &self.trusted_proxies);
         let started = Instant::now();
         let method = request.method().clone();
         let path = request.uri().path().to_owned();
@@ -246,6 +260,11 @@ impl Server {
             let health = reply::json(StatusCode::OK, r#"{"status":"ok"}"#);
             return ("-", "host", send(health));
         }
+        if let Some(limiter) = deployment.rate_limit()
+            && let Some(refused) = rate::admit(limiter, &rate::client_key(peer), "-")
+        {
+            return ("-", "host", refused);
+        }
         let docs = deployment.docs();
         if let Some(page) = docs.and_then(|docs| docs.respond(request.method(), path)) {
             return ("-", "docs", send(page));
@@ -264,17 +283,29 @@ impl Server {
         let name = deployed.component().name();
         let (mut parts, body) = request.into_parts();
         strip_reserved_headers(&mut parts.headers);
-        match gate.check(deployed.rules(), &parts) {
-            Verdict::Deny(refusal) => (name, "gate", send(refusal)),
-            Verdict::Allow(identity) => {
-                if let Some(identity) = identity {
-                    parts.headers.insert(IDENTITY_HEADER, identity);
+        let admitted = match gate.check(deployed.rules(), &parts) {
+            Verdict::Deny(refusal) => return (name, "gate", send(refusal)),
+            Verdict::Allow(admitted) => admitted,
+        };
+        let mut allowance = None;
+        if let Some(limiter) = deployed.rate_limit() {
+            let key = rate::caller_key(limiter, &admitted, peer);
+            match limiter.check(&key) {
+                Decision::Allow { limit, remaining } => allowance = Some((limit, remaining)),
+                refused @ Decision::Refuse { .. } => {
+                    return (name, "host", rate::refusal(&refused, &key, name));
                 }
-                let request = Request::from_parts(parts, body);
-                let (by, response) = self.call(deployed, request).await;
-                (name, by, response)
             }
         }
+        if let Some(identity) = admitted.identity {
+            parts.headers.insert(IDENTITY_HEADER, identity);
+        }
+        let request = Request::from_parts(parts, body);
+        let (by, mut response) = self.call(deployed, request).await;
+        if let Some((limit, remaining)) = allowance {
+            rate::describe(&mut response, limit, remaining);
+        }
+        (name, by, response)
     }
 
     /// Runs the request in an instance of the component, within its limits
