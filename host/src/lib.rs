@@ -19,7 +19,7 @@
 //! - [`deployment`] puts one manifest together: each component with its gate
 //!   rules and permits, the gate and the docs.
 //! - [`server`] is the HTTP front: hyper, the current deployment, and a JSON
-//!   error for every failure.
+//!   error for every failure; [`tls`] its certificates, when it serves HTTPS.
 //!
 //! The `wafer` binary (`src/main.rs`) is the command line over these.
 
@@ -37,3 +37,4 @@ pub mod reply;
 pub mod routes;
 pub mod runtime;
 pub mod server;
+pub mod tls;

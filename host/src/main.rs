@@ -20,6 +20,7 @@ use wafer_host::manifest::{DEFAULT_LISTEN, Manifest};
 use wafer_host::runtime::engine::default_cache_dir;
 use wafer_host::runtime::{EngineOptions, Runtime};
 use wafer_host::server::Server;
+use wafer_host::tls::Certificates;
 
 /// Serve WebAssembly HTTP components behind one port.
 #[derive(Parser)]
@@ -118,6 +119,8 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     } else {
         args.cache_dir.or_else(default_cache_dir)
     };
+    // A certificate that does not load stops the start before anything else.
+    let certificates = manifest.tls.as_ref().map(Certificates::load).transpose()?;
     let runtime = Runtime::new(&EngineOptions::for_manifest(&manifest, cache_dir))?;
     let listen = match (args.listen, manifest.listen) {
         (Some(listen), _) | (None, Some(listen)) => listen,
@@ -142,21 +145,30 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
             .context("cannot wait for SIGHUP")?;
         let shutdown = shutdown_signal()?;
-        info!(
-            components = count,
-            startup_ms = started.elapsed().as_millis() as u64,
-            "listening on http://{address}"
-        );
-        // A stable line on standard output for scripts and tests.
-        println!("wafer: listening on http://{address}");
-        let server = Server::new(runtime.clone(), deployment)
+        let mut server = Server::new(runtime.clone(), deployment)
             .with_health(manifest.health)
             .with_limits(manifest.server_limits)
             .with_trusted_proxies(manifest.trusted_proxies.clone());
+        if let Some(certificates) = &certificates {
+            server = server.with_tls(certificates)?;
+        }
+        let scheme = if certificates.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        info!(
+            components = count,
+            startup_ms = started.elapsed().as_millis() as u64,
+            "listening on {scheme}://{address}"
+        );
+        // A stable line on standard output for scripts and tests.
+        println!("wafer: listening on {scheme}://{address}");
         let server = Arc::new(server);
         tokio::spawn(cli::reload::reload_on_change(
             server.clone(),
             runtime,
+            certificates,
             hangup,
             args.target.clone(),
             args.watch,

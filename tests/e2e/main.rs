@@ -21,3 +21,4 @@ mod reload;
 mod security;
 mod startup;
 mod support;
+mod tls;

@@ -7,10 +7,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use anyhow::bail;
 use tracing::{error, info};
 use wafer_host::deployment::Deployment;
 use wafer_host::runtime::Runtime;
 use wafer_host::server::Server;
+use wafer_host::tls::Certificates;
 
 /// How often `--watch` looks at the files.
 const WATCH_INTERVAL: Duration = Duration::from_secs(1);
@@ -20,6 +22,7 @@ const WATCH_INTERVAL: Duration = Duration::from_secs(1);
 pub(crate) async fn reload_on_change(
     server: Arc<Server>,
     runtime: Runtime,
+    certificates: Option<Arc<Certificates>>,
     mut hangup: tokio::signal::unix::Signal,
     target: PathBuf,
     watch: bool,
@@ -39,7 +42,7 @@ pub(crate) async fn reload_on_change(
             }
         }
         seen = stamps(&target);
-        match reload(&server, &runtime, &target).await {
+        match reload(&server, &runtime, certificates.as_deref(), &target).await {
             Ok(()) => info!("reloaded {}", target.display()),
             Err(problem) => {
                 error!("reload refused, still serving the previous version: {problem:#}")
@@ -48,12 +51,27 @@ pub(crate) async fn reload_on_change(
     }
 }
 
-/// Loads the manifest at `target` and serves it, if it fits what the host
-/// reserved at start.
-async fn reload(server: &Server, runtime: &Runtime, target: &Path) -> anyhow::Result<()> {
+/// Loads the manifest at `target` and serves it, and its certificate, if
+/// both load and it fits what the host reserved at start. Connections keep
+/// the certificate they were made with.
+async fn reload(
+    server: &Server,
+    runtime: &Runtime,
+    certificates: Option<&Certificates>,
+    target: &Path,
+) -> anyhow::Result<()> {
     let manifest = crate::read_target(target)?;
     runtime.check_room(&manifest.components, server.limits().concurrency)?;
-    server.deploy(Deployment::load(runtime, &manifest).await?);
+    let certificate = match (certificates, &manifest.tls) {
+        (Some(_), Some(settings)) => Some(Certificates::read(settings)?),
+        (None, None) => None,
+        _ => bail!("server.tls: HTTPS cannot be turned on or off by a reload; restart to apply it"),
+    };
+    let deployment = Deployment::load(runtime, &manifest).await?;
+    if let (Some(certificates), Some(certificate)) = (certificates, certificate) {
+        certificates.replace(certificate);
+    }
+    server.deploy(deployment);
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 //! [server]
 //! listen = "127.0.0.1:8080"      # optional; `--listen` overrides it
 //! trusted_proxies = ["10.0.0.0/8"]  # whose X-Forwarded-For names the client
+//! tls = { cert = "cert.pem", key = "key.pem" }  # HTTPS (HTTP/2 by ALPN)
 //!
 //! [[component]]
 //! name = "hello"                 # letters, digits, `-` and `_`
@@ -38,6 +39,7 @@ mod docs;
 mod limits;
 mod outbound;
 mod rate;
+mod tls;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -53,6 +55,7 @@ pub use docs::DocsSettings;
 pub use limits::{DEFAULT_SERVER_CONCURRENCY, Limits, MAX_INSTANCES, ServerLimits, instance_slots};
 pub use outbound::OutboundRule;
 pub use rate::{RateKey, RateLimit};
+pub use tls::TlsSettings;
 
 use crate::routes::RoutePattern;
 use auth::RawAuth;
@@ -60,6 +63,7 @@ use component::{RawComponent, is_valid_name};
 use docs::{PathSetting, RawDocs, docs_settings, path_setting};
 use limits::{RawLimits, RawServerLimits};
 use rate::RawRateLimit;
+use tls::RawTls;
 
 /// Where the health check is served unless the manifest says otherwise.
 pub const DEFAULT_HEALTH_PATH: &str = "/healthz";
@@ -118,6 +122,8 @@ pub struct Manifest {
     /// `[server] trusted_proxies`: peers whose `Forwarded` or
     /// `X-Forwarded-For` says who the client is.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `[server] tls`: serve HTTPS with this certificate.
+    pub tls: Option<TlsSettings>,
 }
 
 #[derive(Deserialize)]
@@ -149,6 +155,7 @@ struct RawServer {
     max_streams_per_connection: Option<u32>,
     #[serde(default)]
     trusted_proxies: Vec<String>,
+    tls: Option<RawTls>,
 }
 
 impl Manifest {
@@ -197,6 +204,7 @@ impl Manifest {
             server_limits: ServerLimits::default(),
             rate_limit: None,
             trusted_proxies: Vec::new(),
+            tls: None,
         }
     }
 }
@@ -252,6 +260,7 @@ impl RawManifest {
             server_limits,
             rate_limit,
             trusted_proxies,
+            tls: self.server.tls.map(|tls| tls.resolve(base)),
         })
     }
 }

@@ -1,5 +1,7 @@
-//! What one client connection is doing: the requests in progress on it, so
-//! that the server can close it once it has had none for the header timeout.
+//! One client connection: its TLS handshake, if the host serves HTTPS; its
+//! requests, served by hyper; and what it is doing, so that the server can
+//! close it once it has had no request in progress for the header timeout,
+//! and gracefully when the server stops.
 //!
 //! hyper cuts an HTTP/1.1 client that is slow to send its head, but has no
 //! such timeout for HTTP/2: a HEADERS frame whose END_HEADERS never comes
@@ -15,10 +17,21 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-use hyper::body::{Body as HttpBody, Frame, SizeHint};
+use std::convert::Infallible;
+use std::net::SocketAddr;
 
-use super::Body;
+use bytes::Bytes;
+use http::Request;
+use hyper::body::{Body as HttpBody, Frame, Incoming, SizeHint};
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use tokio::net::TcpStream;
+use tokio::sync::watch;
+use tracing::debug;
+
+use super::{Body, HTTP2_KEEP_ALIVE, Server};
+use crate::peer::Peer;
 
 /// The requests in progress on one connection, and when the last one ended.
 /// Requests only count (two atomic operations each): the connection's task
@@ -107,5 +120,107 @@ impl HttpBody for TrackedBody {
 
     fn size_hint(&self) -> SizeHint {
         self.inner.size_hint()
+    }
+}
+
+impl Server {
+    /// hyper's connections, HTTP/1.1 and HTTP/2, with the host-wide limits.
+    pub(super) fn connection_builder(&self) -> auto::Builder<TokioExecutor> {
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            // Slow clients (slowloris) get this long to send their headers.
+            .header_read_timeout(self.limits.header_timeout)
+            .max_buf_size(self.limits.max_header_bytes)
+            .max_headers(self.limits.max_headers);
+        builder
+            .http2()
+            .timer(TokioTimer::new())
+            .max_header_list_size(u32::try_from(self.limits.max_header_bytes).unwrap_or(u32::MAX))
+            .max_concurrent_streams(self.limits.max_streams_per_connection)
+            // A client that stops answering pings is gone.
+            .keep_alive_interval(Some(HTTP2_KEEP_ALIVE))
+            .keep_alive_timeout(HTTP2_KEEP_ALIVE);
+        builder
+    }
+
+    /// Serves one connection in a task of its own: its TLS handshake, if
+    /// the host serves HTTPS (within the header timeout), then its requests.
+    pub(super) fn spawn_connection(
+        self: &Arc<Self>,
+        builder: &auto::Builder<TokioExecutor>,
+        stream: TcpStream,
+        peer: SocketAddr,
+        stopping: watch::Receiver<bool>,
+    ) {
+        let server = self.clone();
+        let builder = builder.clone();
+        tokio::spawn(async move {
+            let Some(tls) = &server.tls else {
+                return server
+                    .serve_connection(&builder, stream, peer, stopping)
+                    .await;
+            };
+            let timeout = server.limits.header_timeout;
+            match tokio::time::timeout(timeout, tls.accept(stream)).await {
+                Ok(Ok(stream)) => {
+                    server
+                        .serve_connection(&builder, stream, peer, stopping)
+                        .await
+                }
+                Ok(Err(error)) => debug!(%peer, "TLS handshake failed: {error}"),
+                Err(_) => debug!(%peer, "no TLS handshake within {timeout:?}"),
+            }
+        });
+    }
+
+    /// Serves the requests of one connection until it ends, has had no
+    /// request in progress for the header timeout, or the server stops.
+    async fn serve_connection<I>(
+        self: &Arc<Self>,
+        builder: &auto::Builder<TokioExecutor>,
+        io: I,
+        peer: SocketAddr,
+        mut stopping: watch::Receiver<bool>,
+    ) where
+        I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
+        let activity = Activity::new();
+        let server = self.clone();
+        let requests = activity.clone();
+        let client = Peer { ip: peer.ip() };
+        let service = service_fn(move |request: Request<Incoming>| {
+            let in_flight = requests.start();
+            let server = server.clone();
+            async move {
+                let response = server.handle(request, client).await;
+                Ok::<_, Infallible>(response.map(|body| TrackedBody::new(body, in_flight)))
+            }
+        });
+        let connection = builder.serve_connection_with_upgrades(TokioIo::new(io), service);
+        let idle_after = self.limits.header_timeout;
+        {
+            tokio::pin!(connection);
+            let ended = tokio::select! {
+                ended = connection.as_mut() => ended,
+                () = activity.idle_for(idle_after) => {
+                    debug!(%peer, "no request for {idle_after:?}: closing the connection");
+                    connection.as_mut().graceful_shutdown();
+                    // Nothing is in progress: it ends now, or is dropped.
+                    tokio::time::timeout(idle_after, connection.as_mut())
+                        .await
+                        .unwrap_or(Ok(()))
+                }
+                _ = stopping.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    connection.as_mut().await
+                }
+            };
+            if let Err(error) = ended {
+                debug!(%peer, "connection ended: {error}");
+            }
+        }
+        drop(stopping);
     }
 }

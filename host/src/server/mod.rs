@@ -13,10 +13,6 @@ use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioTimer;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
@@ -30,7 +26,7 @@ use crate::peer::Peer;
 use crate::rate::Decision;
 use crate::reply::{self, Reply};
 use crate::runtime::Runtime;
-use connection::{Activity, TrackedBody};
+use crate::tls::{Certificates, TlsError};
 use request_id::{REQUEST_ID, RequestIds};
 
 mod capped;
@@ -58,6 +54,8 @@ pub struct Server {
     limits: ServerLimits,
     /// Peers whose `Forwarded`/`X-Forwarded-For` name the client.
     trusted_proxies: Vec<ipnet::IpNet>,
+    /// The TLS acceptor, when the host serves HTTPS.
+    tls: Option<tokio_rustls::TlsAcceptor>,
     request_ids: RequestIds,
 }
 
@@ -71,6 +69,7 @@ impl Server {
             health: Some(DEFAULT_HEALTH_PATH.to_owned()),
             limits: ServerLimits::default(),
             trusted_proxies: Vec::new(),
+            tls: None,
             request_ids: RequestIds::new(),
         }
     }
@@ -111,6 +110,12 @@ impl Server {
         self
     }
 
+    /// Serves HTTPS with `certificates` (which a reload may replace).
+    pub fn with_tls(mut self, certificates: &Arc<Certificates>) -> Result<Server, TlsError> {
+        self.tls = Some(certificates.acceptor()?);
+        Ok(self)
+    }
+
     /// Serves a health check for load balancers at `path`, or none.
     pub fn with_health(mut self, path: Option<String>) -> Server {
         self.health = path;
@@ -148,77 +153,6 @@ impl Server {
         if tokio::time::timeout(grace, stop.closed()).await.is_err() {
             warn!("requests still in flight after {grace:?}: stopping anyway");
         }
-    }
-
-    /// hyper's connections, HTTP/1.1 and HTTP/2, with the host-wide limits.
-    fn connection_builder(&self) -> auto::Builder<TokioExecutor> {
-        let mut builder = auto::Builder::new(TokioExecutor::new());
-        builder
-            .http1()
-            .timer(TokioTimer::new())
-            // Slow clients (slowloris) get this long to send their headers.
-            .header_read_timeout(self.limits.header_timeout)
-            .max_buf_size(self.limits.max_header_bytes)
-            .max_headers(self.limits.max_headers);
-        builder
-            .http2()
-            .timer(TokioTimer::new())
-            .max_header_list_size(u32::try_from(self.limits.max_header_bytes).unwrap_or(u32::MAX))
-            .max_concurrent_streams(self.limits.max_streams_per_connection)
-            // A client that stops answering pings is gone.
-            .keep_alive_interval(Some(HTTP2_KEEP_ALIVE))
-            .keep_alive_timeout(HTTP2_KEEP_ALIVE);
-        builder
-    }
-
-    /// Serves one connection in a task of its own, until it ends, has had
-    /// no request in progress for the header timeout (see `connection`), or
-    /// the server stops.
-    fn spawn_connection(
-        self: &Arc<Self>,
-        builder: &auto::Builder<TokioExecutor>,
-        stream: tokio::net::TcpStream,
-        peer: std::net::SocketAddr,
-        mut stopping: watch::Receiver<bool>,
-    ) {
-        let activity = Activity::new();
-        let server = self.clone();
-        let requests = activity.clone();
-        let client = Peer { ip: peer.ip() };
-        let service = service_fn(move |request: Request<Incoming>| {
-            let in_flight = requests.start();
-            let server = server.clone();
-            async move {
-                let response = server.handle(request, client).await;
-                Ok::<_, Infallible>(response.map(|body| TrackedBody::new(body, in_flight)))
-            }
-        });
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), service)
-            .into_owned();
-        let idle_after = self.limits.header_timeout;
-        tokio::spawn(async move {
-            tokio::pin!(connection);
-            let ended = tokio::select! {
-                ended = connection.as_mut() => ended,
-                () = activity.idle_for(idle_after) => {
-                    debug!(%peer, "no request for {idle_after:?}: closing the connection");
-                    connection.as_mut().graceful_shutdown();
-                    // Nothing is in progress: it ends now, or is dropped.
-                    tokio::time::timeout(idle_after, connection.as_mut())
-                        .await
-                        .unwrap_or(Ok(()))
-                }
-                _ = stopping.changed() => {
-                    connection.as_mut().graceful_shutdown();
-                    connection.as_mut().await
-                }
-            };
-            if let Err(error) = ended {
-                debug!(%peer, "connection ended: {error}");
-            }
-            drop(stopping);
-        });
     }
 
     /// Answers one request from `peer`, the connection's address (or, behind
