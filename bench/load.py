@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Fault-containment load test: normal and misbehaving requests at once.
 
-Starts the `wafer` host with the hello, items and faulty components on a free
-loopback port, then for a bounded time sends a mix of normal requests (which
-must all succeed) and faulty ones (infinite loops, memory exhaustion, stack
-overflow, panics, traps, slow and huge responses, which must each get their
-error). Prints the counts by kind and status, throughput, and the host's
+Starts the `wafer` host with the hello, items, faulty, auth and plain
+components on a free loopback port, then for a bounded time sends a mix of
+normal requests (which must all succeed), faulty ones (infinite loops, memory
+exhaustion, stack overflow, panics, traps, slow and huge responses, which
+must each get their error) and hostile clients (slow heads over HTTP/1.1 and
+HTTP/2, stalled bodies, chunked oversize bodies, parallel bad logins, a
+client over its rate limit; see `hostile.py`), which must each get their
+documented answer in their documented time. Prints the counts by kind and status, throughput, and the host's
 memory at start and at its peak in each half of the run. Exits 1 if the host
-died, a normal request was lost, or memory grew without bound: the second
+died, a normal request was lost, a hostile one was not answered as
+documented, or memory grew without bound: the second
 half's peak above the first half's by more than half of what the first half
 added (at least 64 MiB). Memory that the host holds by design levels off
 once the load has gone round (each instance slot keeps up to 10 MiB of the
@@ -29,6 +33,8 @@ import sys
 import tempfile
 import threading
 import time
+
+import hostile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_WAFER = os.path.join(ROOT, "target/release/wafer")
@@ -94,12 +100,25 @@ def grew_without_bound(rss_start, samples, started, elapsed):
     return first, second, second - first > max((first - rss_start) / 2, 64 * 1024)
 
 
-def worker(address, deadline, faulty_share, counts, lock):
+def worker(address, deadline, shares, counts, lock):
     host, port = address.rsplit(":", 1)
     connection = None
     rng = random.Random()
+    faulty_share, hostile_share = shares
     while time.monotonic() < deadline:
-        kind = "faulty" if rng.random() < faulty_share else "normal"
+        draw = rng.random()
+        if draw < hostile_share:
+            name, outcome, ok = rng.choice(hostile.ACTIONS)(address)
+            with lock:
+                counts[("hostile", name, outcome, ok)] += 1
+            # The keep-alive connection sat idle meanwhile, and the host
+            # closes one that has had no request for header_timeout_ms: as
+            # any HTTP client must, start on a new one.
+            if connection is not None:
+                connection.close()
+                connection = None
+            continue
+        kind = "faulty" if draw < hostile_share + faulty_share else "normal"
         method, path, body, expected = rng.choice(FAULTY if kind == "faulty" else NORMAL)
         headers = {"content-type": "application/json"} if body else {}
         try:
@@ -126,13 +145,14 @@ def main():
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--faulty-share", type=float, default=0.3)
+    parser.add_argument("--hostile-share", type=float, default=0.05)
     parser.add_argument("--wafer", default=DEFAULT_WAFER,
                         help="the host binary (default: a release build, built first)")
     args = parser.parse_args()
 
     subprocess.run(
         ["cargo", "build", "--quiet", "--target", "wasm32-wasip2", "--release",
-         "-p", "hello", "-p", "items", "-p", "faulty"],
+         "-p", "hello", "-p", "items", "-p", "faulty", "-p", "auth", "-p", "plain"],
         cwd=ROOT, check=True,
     )
     if args.wafer == DEFAULT_WAFER:
@@ -141,13 +161,17 @@ def main():
     with tempfile.TemporaryDirectory() as folder:
         manifest = os.path.join(folder, "wafer.toml")
         with open(manifest, "w") as file:
-            for name, extra in [
-                ("hello", ""),
-                ("items", ""),
-                ("faulty", "limits = { cpu_ms = 200, memory_mb = 32, timeout_ms = 1000 }\n"),
+            file.write(hostile.MANIFEST)
+            for name, route, extra in [
+                ("hello", "/hello/...", ""),
+                ("items", "/items/...", hostile.COMPONENT_LIMITS["items"]),
+                ("faulty", "/faulty/...", "limits = { cpu_ms = 200, memory_mb = 32, timeout_ms = 1000 }\n"),
+                ("auth", "/account/...", ""),
+                ("plain", "/plain/...", hostile.COMPONENT_LIMITS["plain"]),
             ]:
-                file.write(f'[[component]]\nname = "{name}"\nroute = "/{name}/..."\n'
+                file.write(f'[[component]]\nname = "{name}"\nroute = "{route}"\n'
                            f'source = "{wasm}/{name}.wasm"\n{extra}\n')
+            file.write(hostile.auth_section(os.path.join(ROOT, "examples/auth/config")))
         host, address = start_host(args.wafer, manifest)
         try:
             rss_start = rss_kib(host.pid)
@@ -157,7 +181,8 @@ def main():
             started = time.monotonic()
             samples = []
             threads = [
-                threading.Thread(target=worker, args=(address, deadline, args.faulty_share, counts, lock))
+                threading.Thread(target=worker, args=(address, deadline,
+                                                      (args.faulty_share, args.hostile_share), counts, lock))
                 for _ in range(args.clients)
             ] + [threading.Thread(target=sample_rss, args=(host.pid, deadline, samples))]
             for thread in threads:
@@ -172,23 +197,26 @@ def main():
 
     total = sum(counts.values())
     print(f"{total} requests in {elapsed:.1f} s ({total / elapsed:,.0f}/s), {args.clients} clients, "
-          f"{args.faulty_share:.0%} faulty")
+          f"{args.faulty_share:.0%} faulty, {args.hostile_share:.0%} hostile")
     print(f"{'kind':7} {'path':22} {'status':>22} {'as expected':>11} {'count':>8}")
     for (kind, path, status, ok), count in sorted(counts.items(), key=lambda item: (item[0][0], item[0][1], str(item[0][2]))):
         print(f"{kind:7} {path:22} {str(status):>22} {'yes' if ok else 'NO':>11} {count:>8}")
     lost = sum(count for (kind, _, _, ok), count in counts.items() if kind == "normal" and not ok)
     wrong = sum(count for (kind, _, _, ok), count in counts.items() if kind == "faulty" and not ok)
+    undocumented = sum(count for (kind, _, _, ok), count in counts.items() if kind == "hostile" and not ok)
     print(f"host alive: {'yes' if alive else 'NO'}; normal requests lost: {lost}; "
-          f"faulty requests with another status: {wrong}")
+          f"faulty requests with another status: {wrong}; "
+          f"hostile clients not answered as documented: {undocumented}")
     first, second, grew = grew_without_bound(rss_start, samples, started, elapsed)
     print(f"host memory (RSS): {rss_start / 1024:.1f} MiB at start, peak {first / 1024:.1f} MiB "
           f"in the first half, {second / 1024:.1f} MiB in the second")
     print(json.dumps({"requests": total, "seconds": round(elapsed, 1), "lost": lost, "alive": alive,
                       "rss_start_kib": rss_start, "rss_first_half_kib": first,
                       "rss_second_half_kib": second}))
-    if not alive or lost or grew:
+    if not alive or lost or undocumented or grew:
         sys.exit("FAILED: " + ", ".join(
             what for what, bad in [("the host died", not alive), (f"{lost} normal requests lost", lost),
+                                   (f"{undocumented} hostile clients not answered as documented", undocumented),
                                    ("memory grew without bound", grew)] if bad))
 
 
