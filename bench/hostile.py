@@ -134,7 +134,7 @@ def chunked_oversize(address):
 
 def bad_login(address):
     """A wrong password: 400, or 429 once the address or account is
-    throttled, or 503 while every core checks another."""
+    throttled, or 503 while every checker and its queue are busy."""
     with _connect(address) as sock:
         form = b"grant_type=password&username=alice&password=wrong"
         sock.sendall(b"POST /token HTTP/1.1\r\nHost: x\r\nconnection: close\r\n"

@@ -197,11 +197,18 @@ struct Check {
     _permit: tokio::sync::OwnedSemaphorePermit,
 }
 
+/// How many checks may wait for each core's checker: a burst of logins a
+/// little larger than the cores waits a few checks' time (tens of
+/// milliseconds each) instead of being refused, and what waits holds only
+/// its secret, none of argon2's memory.
+const WAITING_PER_CORE: usize = 4;
+
 /// The threads that check secrets, one per core, process-wide. Each argon2
 /// check takes tens of milliseconds and its cost in memory (19 MiB at the
 /// default cost) on purpose: run on threads of their own, at most one per
 /// core at once, the checks keep at most that much memory per core, however
-/// many wrong passwords clients send.
+/// many wrong passwords clients send. Up to [`WAITING_PER_CORE`] more per
+/// core wait their turn; beyond that a login is told to try again.
 struct Checkers {
     permits: Arc<Semaphore>,
     checks: std::sync::Mutex<std::sync::mpsc::SyncSender<Check>>,
@@ -211,7 +218,8 @@ fn checkers() -> &'static Checkers {
     static CHECKERS: OnceLock<Checkers> = OnceLock::new();
     CHECKERS.get_or_init(|| {
         let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Check>(cores);
+        let admitted = cores * (1 + WAITING_PER_CORE);
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Check>(admitted);
         let receiver = Arc::new(std::sync::Mutex::new(receiver));
         for index in 0..cores {
             let receiver = receiver.clone();
@@ -235,7 +243,7 @@ fn checkers() -> &'static Checkers {
             }
         }
         Checkers {
-            permits: Arc::new(Semaphore::new(cores)),
+            permits: Arc::new(Semaphore::new(admitted)),
             checks: std::sync::Mutex::new(sender),
         }
     })
@@ -278,12 +286,13 @@ fn matches(secret: &str, hash: &str, blocks: &mut Vec<Block>) -> bool {
         && bool::from(expected.as_bytes().ct_eq(&computed))
 }
 
-/// Every core is checking a secret already; try again shortly.
+/// Every core is checking a secret and as many as may wait are waiting; try
+/// again shortly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Busy;
 
 /// Checks a secret against its hash on the checkers' threads, or says that
-/// as many checks as there are cores are under way.
+/// every checker is busy and its queue full.
 pub(crate) async fn verify_secret(secret: &str, hash: &str) -> Result<bool, Busy> {
     let checkers = checkers();
     let permit = checkers
