@@ -3,6 +3,7 @@
 use std::any::{Any, TypeId};
 use std::panic::{self, AssertUnwindSafe};
 
+use futures::FutureExt as _;
 use http::header::{ALLOW, HeaderValue};
 use http::{Method, StatusCode};
 
@@ -10,7 +11,7 @@ use crate::error::HttpError;
 use crate::extract::context::{Override, Request, RequestContext, Shared};
 use crate::openapi::{self, ApiInfo};
 use crate::response::{IntoResponse, Response};
-use crate::route::{IntoRoutes, Route};
+use crate::route::{Handled, IntoRoutes, Route};
 use crate::validation::ParamSet;
 use wafer_contract::path::{Match, Router};
 
@@ -153,27 +154,51 @@ impl App {
         self.shared.overrides.insert(type_id, replacement);
     }
 
-    /// Answers one request: routing, extraction, the handler, and every error
-    /// response on the way. A handler that panics gives a 500 (where the target
-    /// can unwind; on `wasm32` the export layer answers instead). `HEAD` is
-    /// answered as `GET` where no route has `HEAD` itself; the HTTP server
-    /// in front (the host's) sends only the head.
-    pub fn handle(&self, request: Request) -> Response {
-        let response = panic::catch_unwind(AssertUnwindSafe(|| self.dispatch(&request)))
-            .unwrap_or_else(|_| {
-                HttpError::from_status(StatusCode::INTERNAL_SERVER_ERROR).into_response()
-            });
+    /// Answers one request: routing, extraction, the handler (awaited, if it
+    /// is `async`), and every error response on the way. A handler that
+    /// panics gives a 500 (where the target can unwind; on `wasm32` the export
+    /// layer answers instead). `HEAD` is answered as `GET` where no route has
+    /// `HEAD` itself; the HTTP server in front (the host's) sends only the
+    /// head.
+    pub async fn respond(&self, request: Request) -> Response {
+        let (route, path_params) = match self.find(&request) {
+            Found::Route(route, path_params) => (route, path_params),
+            Found::Answer(response) => return response.finish(),
+        };
+        let cx = RequestContext::new(&request, path_params, &self.shared);
+        let internal_error =
+            |_| HttpError::from_status(StatusCode::INTERNAL_SERVER_ERROR).into_response();
+        let response = match panic::catch_unwind(AssertUnwindSafe(|| route.call(&cx))) {
+            Ok(Handled::Ready(response)) => response,
+            Ok(Handled::Pending(future)) => AssertUnwindSafe(future)
+                .catch_unwind()
+                .await
+                .unwrap_or_else(internal_error),
+            Err(panic) => internal_error(panic),
+        };
         response.finish()
     }
 
-    fn dispatch(&self, request: &Request) -> Response {
+    /// [`App::respond`], blocking until the response is made: for callers
+    /// outside any async code. Never call it from inside a handler.
+    pub fn handle(&self, request: Request) -> Response {
+        crate::runtime::block_on(self.respond(request))
+    }
+
+    /// The route that answers `request`, with the path parameters it matched,
+    /// or the response for a request no route answers.
+    fn find(&self, request: &Request) -> Found<'_> {
         if request.body().len() > self.max_body_size {
-            return HttpError::from_status(StatusCode::PAYLOAD_TOO_LARGE).into_response();
+            return Found::Answer(
+                HttpError::from_status(StatusCode::PAYLOAD_TOO_LARGE).into_response(),
+            );
         }
         let path = request.uri().path();
         if request.method() == Method::GET && self.openapi_path.as_deref() == Some(path) {
-            return Response::new(self.openapi_json())
-                .with_header(http::header::CONTENT_TYPE, "application/json");
+            return Found::Answer(
+                Response::new(self.openapi_json())
+                    .with_header(http::header::CONTENT_TYPE, "application/json"),
+            );
         }
         match self.router.find(request.method(), path) {
             Match::Found { route, params } => {
@@ -181,8 +206,7 @@ impl App {
                 for (name, value) in params {
                     path_params.push(name, value);
                 }
-                let cx = RequestContext::new(request, path_params, &self.shared);
-                route.call(&cx)
+                Found::Route(route.as_ref(), path_params)
             }
             Match::MethodNotAllowed { allowed } => {
                 let allow: Vec<&str> = allowed.iter().map(|(method, _)| method.as_str()).collect();
@@ -191,9 +215,17 @@ impl App {
                 if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {
                     response.headers_mut().insert(ALLOW, value);
                 }
-                response
+                Found::Answer(response)
             }
-            Match::NotFound => HttpError::from_status(StatusCode::NOT_FOUND).into_response(),
+            Match::NotFound => {
+                Found::Answer(HttpError::from_status(StatusCode::NOT_FOUND).into_response())
+            }
         }
     }
+}
+
+/// Where a request goes: to a route, or straight to an answer.
+enum Found<'a> {
+    Route(&'a dyn Route, ParamSet),
+    Answer(Response),
 }

@@ -62,8 +62,10 @@ mod log;
 pub mod openapi;
 mod response;
 mod route;
+mod runtime;
 pub mod security;
 pub mod testing;
+pub mod time;
 pub mod validation;
 
 #[cfg(target_arch = "wasm32")]
@@ -75,12 +77,24 @@ pub mod __private;
 
 pub use app::{App, DEFAULT_MAX_BODY_SIZE};
 pub use error::HttpError;
-pub use extract::{FromRequest, Header, Json, Path, Query, State};
+pub use extract::{FromRequest, FromRequestAsync, Header, Json, Path, Query, State};
 pub use extract::{Request, RequestContext};
 pub use openapi::RouteInfo;
 pub use response::{IntoResponse, Response};
-pub use route::{IntoRoutes, Route};
+pub use route::{Handled, IntoRoutes, Route};
 pub use wafer_macros::{delete, get, head, model, options, patch, post, put};
+
+/// Awaits several futures at once, inside an `async` handler:
+/// `let (a, b) = wafer::join!(first, second);`. From `futures`.
+pub use futures::join;
+/// [`join!`] for futures of `Result`s: the first error ends it. From `futures`.
+pub use futures::try_join;
+
+/// Futures and streams: what `async` handlers combine (from `futures`).
+pub mod future {
+    pub use futures::future::{Either, join_all, select, try_join_all};
+    pub use futures::stream::{self, Stream, StreamExt};
+}
 
 /// The `http` crate, whose `StatusCode`, `Method`, `HeaderMap` and `Uri`
 /// handlers use.

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use crate::error::HttpError;
 use crate::extract::Json;
 use crate::extract::context::RequestContext;
-use crate::extract::{Argument, FromRequest, RejectionKind};
+use crate::extract::{Argument, FromRequest, FromRequestAsync, RejectionKind};
 use crate::response::{IntoResponse, Response};
 use crate::validation::ValidationErrors;
 
@@ -59,7 +59,24 @@ impl<'c, 'r> Arguments<'c, 'r> {
         if self.stop.is_some() {
             return None;
         }
-        match self.cx.extract_argument::<T>(argument) {
+        let outcome = self.cx.extract_argument::<T>(argument);
+        self.keep(outcome)
+    }
+
+    /// [`Arguments::extract`] for an `async` handler's argument.
+    pub async fn extract_async<T: FromRequestAsync + 'static>(
+        &mut self,
+        argument: &Argument,
+    ) -> Option<T> {
+        if self.stop.is_some() {
+            return None;
+        }
+        let outcome = self.cx.extract_argument_async::<T>(argument).await;
+        self.keep(outcome)
+    }
+
+    fn keep<T>(&mut self, outcome: Result<T, crate::extract::Rejection>) -> Option<T> {
+        match outcome {
             Ok(value) => Some(value),
             Err(rejection) => {
                 match rejection.into_kind() {

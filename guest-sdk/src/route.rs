@@ -1,5 +1,8 @@
 //! [`Route`]: a handler together with its method and path template.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use crate::extract::context::RequestContext;
 use crate::openapi::RouteInfo;
 use crate::response::Response;
@@ -13,7 +16,35 @@ pub trait Route {
 
     /// Extracts the arguments from the request, runs the handler and converts
     /// its return value. Every failure is a response (422, 500, ...).
-    fn call(&self, cx: &RequestContext<'_>) -> Response;
+    fn call<'a>(&'a self, cx: &'a RequestContext<'a>) -> Handled<'a>;
+}
+
+/// What a [`Route`] gives for a request: the response of a synchronous
+/// handler, or the future of an `async` one, which the app awaits.
+///
+/// Synchronous handlers answer without a future, so they cost what they did
+/// before handlers could be `async`.
+pub enum Handled<'a> {
+    /// The response, already made.
+    Ready(Response),
+    /// The response, once the future is done.
+    Pending(Pin<Box<dyn Future<Output = Response> + 'a>>),
+}
+
+impl Handled<'_> {
+    /// The response, awaiting the handler if it is still running.
+    pub async fn response(self) -> Response {
+        match self {
+            Handled::Ready(response) => response,
+            Handled::Pending(future) => future.await,
+        }
+    }
+}
+
+impl From<Response> for Handled<'_> {
+    fn from(response: Response) -> Self {
+        Handled::Ready(response)
+    }
 }
 
 /// Several routes at once, for [`App::routes`](crate::App::routes): a tuple of

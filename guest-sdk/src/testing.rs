@@ -31,7 +31,7 @@ use serde_json::Value;
 
 use crate::app::App;
 use crate::extract::context::RequestContext;
-use crate::extract::{FromRequest, Rejection};
+use crate::extract::{FromRequestAsync, Rejection};
 
 /// Sends requests to an [`App`] in-process.
 pub struct TestClient {
@@ -44,8 +44,8 @@ impl TestClient {
         TestClient { app }
     }
 
-    /// Replaces an extractor (a dependency) for this client's requests, like
-    /// FastAPI's `app.dependency_overrides`.
+    /// Replaces an extractor (a dependency, awaiting or not) for this client's
+    /// requests, like FastAPI's `app.dependency_overrides`.
     ///
     /// ```
     /// use wafer::extract::{Argument, FromRequest, Rejection};
@@ -72,7 +72,7 @@ impl TestClient {
     /// ```
     pub fn override_dependency<T, F>(&mut self, replacement: F) -> &mut Self
     where
-        T: FromRequest + 'static,
+        T: FromRequestAsync + 'static,
         F: Fn(&RequestContext<'_>) -> Result<T, Rejection> + 'static,
     {
         self.app.override_dependency(

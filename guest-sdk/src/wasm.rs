@@ -58,7 +58,7 @@ pub fn handle(build: fn() -> App, request: IncomingRequest, response_out: Respon
     PENDING.with(|pending| *pending.borrow_mut() = Some(response_out));
     let response = with_app(build, |app| {
         match read_request(&request, app.body_limit()) {
-            Ok(request) => app.handle(request),
+            Ok(request) => crate::runtime::block_on(app.respond(request)),
             Err(response) => response.finish(),
         }
     });

@@ -98,12 +98,6 @@ fn expand(method: &str, args: RouteArgs, mut function: ItemFn) -> syn::Result<To
     // so the two do not clash and `let item = ...` never matches a route.
     let visibility = function.vis.clone();
     let signature = &function.sig;
-    if let Some(asyncness) = signature.asyncness {
-        return Err(syn::Error::new_spanned(
-            asyncness,
-            "handlers are synchronous functions: remove `async`",
-        ));
-    }
     if !signature.generics.params.is_empty() {
         return Err(syn::Error::new_spanned(
             &signature.generics,
@@ -168,7 +162,7 @@ fn expand(method: &str, args: RouteArgs, mut function: ItemFn) -> syn::Result<To
                 }
             }
 
-            fn call(&self, cx: &::wafer::RequestContext<'_>) -> ::wafer::Response {
+            fn call<'a>(&'a self, cx: &'a ::wafer::RequestContext<'a>) -> ::wafer::Handled<'a> {
                 #call
             }
         }
@@ -180,8 +174,8 @@ fn expand(method: &str, args: RouteArgs, mut function: ItemFn) -> syn::Result<To
 struct Arguments {
     /// The variables the extracted values are bound to, in order.
     bindings: Vec<syn::Ident>,
-    /// The statements that extract them.
-    extractions: Vec<TokenStream2>,
+    /// What each is extracted as: its type and its `Argument`.
+    extractions: Vec<(Type, TokenStream2)>,
     /// The statements that describe them in the operation.
     descriptions: Vec<TokenStream2>,
     /// Items beside the route: constraints' statics and their type checks.
@@ -240,9 +234,9 @@ fn arguments(function: &mut ItemFn) -> syn::Result<Arguments> {
             argument_expr = quote!(#argument_expr.with_scopes(&[#(#scopes),*]));
         }
         let binding = format_ident!("__wafer_arg{index}");
-        arguments.extractions.push(quote! {
-            let #binding = __wafer_arguments.extract::<#ty>(&#argument_expr);
-        });
+        arguments
+            .extractions
+            .push(((**ty).clone(), argument_expr.clone()));
         arguments.descriptions.push(quote! {
             (&&::wafer::openapi::Probe::<#ty>::new()).describe_argument(operation, &#argument_expr);
         });
@@ -252,7 +246,9 @@ fn arguments(function: &mut ItemFn) -> syn::Result<Arguments> {
 }
 
 /// The body of the route's `call`: extract every argument (all validation
-/// errors together), run the handler, respond with its value.
+/// errors together), run the handler, respond with its value. An `async`
+/// handler's arguments are extracted in the future it is awaited in, so that
+/// they may await too (`FromRequestAsync`).
 fn call_body(args: &RouteArgs, signature: &syn::Signature, arguments: &Arguments) -> TokenStream2 {
     let ident = &signature.ident;
     let status = match args.status {
@@ -275,17 +271,38 @@ fn call_body(args: &RouteArgs, signature: &syn::Signature, arguments: &Arguments
         extractions,
         ..
     } = arguments;
-    if bindings.is_empty() {
-        return respond(quote!(#ident()));
-    }
-    let respond = respond(quote!(#ident(#(#bindings),*)));
-    quote! {
-        let mut __wafer_arguments = ::wafer::__private::Arguments::new(cx);
-        #(#extractions)*
-        let (#(::core::option::Option::Some(#bindings),)*) = (#(#bindings,)*) else {
-            return __wafer_arguments.rejection();
-        };
-        #respond
+    let is_async = signature.asyncness.is_some();
+    let call = if is_async {
+        quote!(#ident(#(#bindings),*).await)
+    } else {
+        quote!(#ident(#(#bindings),*))
+    };
+    let respond = respond(call);
+    let extract = if is_async {
+        quote!(extract_async)
+    } else {
+        quote!(extract)
+    };
+    let awaited = is_async.then(|| quote!(.await));
+    let extractions = extractions
+        .iter()
+        .map(|(ty, argument)| quote!(__wafer_arguments.#extract::<#ty>(&#argument)#awaited));
+    let body = if bindings.is_empty() {
+        quote!(#respond)
+    } else {
+        quote! {
+            let mut __wafer_arguments = ::wafer::__private::Arguments::new(cx);
+            #(let #bindings = #extractions;)*
+            let (#(::core::option::Option::Some(#bindings),)*) = (#(#bindings,)*) else {
+                return __wafer_arguments.rejection();
+            };
+            #respond
+        }
+    };
+    if is_async {
+        quote!(::wafer::Handled::Pending(::std::boxed::Box::pin(async move { #body })))
+    } else {
+        quote!(::wafer::Handled::Ready((move || -> ::wafer::Response { #body })()))
     }
 }
 

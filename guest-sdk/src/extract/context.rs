@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use http::{HeaderMap, Method, Uri};
 
-use super::{Argument, FromRequest, Rejection};
+use super::{Argument, FromRequest, FromRequestAsync, Rejection};
 use crate::validation::ParamSet;
 
 /// A request as handlers receive it: `http::Request` with the whole body.
@@ -110,21 +110,43 @@ impl<'r> RequestContext<'r> {
         self.extract_argument(&Argument::unnamed())
     }
 
+    /// [`RequestContext::extract`] for an extractor that awaits (see
+    /// [`FromRequestAsync`]): the way an async dependency builds on others.
+    pub async fn extract_async<T: FromRequestAsync + 'static>(&self) -> Result<T, Rejection> {
+        self.extract_argument_async(&Argument::unnamed()).await
+    }
+
+    /// [`RequestContext::extract_async`] for a named handler argument.
+    pub(crate) async fn extract_argument_async<T: FromRequestAsync + 'static>(
+        &self,
+        argument: &Argument,
+    ) -> Result<T, Rejection> {
+        match self.overridden::<T>() {
+            Some(value) => value,
+            None => T::from_request_async(self, argument).await,
+        }
+    }
+
+    /// The value of `T`'s dependency override, if a test registered one.
+    fn overridden<T: 'static>(&self) -> Option<Result<T, Rejection>> {
+        let replacement = self.shared.overrides.get(&TypeId::of::<T>())?;
+        Some(replacement(self).and_then(|value| {
+            value.downcast::<T>().map(|value| *value).map_err(|_| {
+                Rejection::internal(format_args!(
+                    "dependency override for {} returned another type",
+                    std::any::type_name::<T>()
+                ))
+            })
+        }))
+    }
+
     /// [`RequestContext::extract`] for a named handler argument.
     pub(crate) fn extract_argument<T: FromRequest + 'static>(
         &self,
         argument: &Argument,
     ) -> Result<T, Rejection> {
-        match self.shared.overrides.get(&TypeId::of::<T>()) {
-            Some(replacement) => {
-                let value = replacement(self)?;
-                value.downcast::<T>().map(|value| *value).map_err(|_| {
-                    Rejection::internal(format_args!(
-                        "dependency override for {} returned another type",
-                        std::any::type_name::<T>()
-                    ))
-                })
-            }
+        match self.overridden::<T>() {
+            Some(value) => value,
             None => T::from_request(self, argument),
         }
     }

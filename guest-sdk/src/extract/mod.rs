@@ -42,6 +42,7 @@ mod request;
 mod state;
 
 use std::fmt;
+use std::future::Future;
 
 use crate::error::HttpError;
 use crate::response::{IntoResponse, Response};
@@ -73,9 +74,59 @@ pub use self::state::State;
 ///     }
 /// }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an extractor of a synchronous handler",
+    note = "an extractor implements `FromRequest`; one that implements only `FromRequestAsync` needs an `async fn` handler"
+)]
 pub trait FromRequest: Sized {
     /// Extracts the value, or says why the request cannot be served.
     fn from_request(cx: &RequestContext<'_>, argument: &Argument) -> Result<Self, Rejection>;
+}
+
+/// Builds a value from a request, awaiting on the way: a dependency that
+/// calls another service, reads a store or waits for a timer. `async`
+/// handlers take these; every [`FromRequest`] type is one too.
+///
+/// ```
+/// use wafer::extract::{Argument, FromRequestAsync, Rejection};
+/// use wafer::{get, HttpError, RequestContext};
+///
+/// /// The caller's plan, as a (here simulated) account service says.
+/// struct Plan(&'static str);
+///
+/// impl FromRequestAsync for Plan {
+///     async fn from_request_async(cx: &RequestContext<'_>, _: &Argument) -> Result<Self, Rejection> {
+///         wafer::time::sleep(std::time::Duration::from_millis(1)).await;
+///         match cx.headers().get("x-user") {
+///             Some(_) => Ok(Plan("pro")),
+///             None => Err(HttpError::unauthorized("Not authenticated").into()),
+///         }
+///     }
+/// }
+///
+/// #[get("/plan")]
+/// async fn plan(plan: Plan) -> &'static str {
+///     plan.0
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an extractor: implement `FromRequest` (or, for one that awaits, `FromRequestAsync`) for it"
+)]
+pub trait FromRequestAsync: Sized {
+    /// Extracts the value, or says why the request cannot be served.
+    fn from_request_async(
+        cx: &RequestContext<'_>,
+        argument: &Argument,
+    ) -> impl Future<Output = Result<Self, Rejection>>;
+}
+
+impl<T: FromRequest> FromRequestAsync for T {
+    async fn from_request_async(
+        cx: &RequestContext<'_>,
+        argument: &Argument,
+    ) -> Result<Self, Rejection> {
+        T::from_request(cx, argument)
+    }
 }
 
 /// The handler argument being extracted.

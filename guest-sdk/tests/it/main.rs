@@ -1,5 +1,6 @@
 //! Integration tests of the guest SDK, run natively through `TestClient`.
 
+mod async_handlers;
 mod compile_fail;
 mod constraints;
 mod extractors;

@@ -131,8 +131,8 @@ impl wafer::Route for Numbered {
         }
     }
 
-    fn call(&self, _: &wafer::RequestContext<'_>) -> wafer::Response {
-        wafer::Response::new(self.number.to_string())
+    fn call<'a>(&'a self, _: &'a wafer::RequestContext<'a>) -> wafer::Handled<'a> {
+        wafer::Response::new(self.number.to_string()).into()
     }
 }
 

@@ -1,8 +1,0 @@
-use wafer::get;
-
-#[get("/items")]
-async fn items() -> &'static str {
-    "items"
-}
-
-fn main() {}
