@@ -2,11 +2,13 @@
 
 use std::any::{Any, TypeId};
 use std::panic::{self, AssertUnwindSafe};
+use std::rc::Rc;
 
 use futures::FutureExt as _;
 use http::header::{ALLOW, HeaderValue};
 use http::{Method, StatusCode};
 
+use crate::client::Transport;
 use crate::error::HttpError;
 use crate::extract::context::{Override, Request, RequestContext, Shared};
 use crate::openapi::{self, ApiInfo};
@@ -148,6 +150,10 @@ impl App {
     /// The app's OpenAPI 3.1 document as JSON text.
     pub fn openapi_json(&self) -> String {
         self.openapi().to_string()
+    }
+
+    pub(crate) fn override_transport(&mut self, transport: Rc<dyn Transport>) {
+        self.shared.transport = Some(transport);
     }
 
     pub(crate) fn override_dependency(&mut self, type_id: TypeId, replacement: Override) {

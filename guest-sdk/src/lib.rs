@@ -56,6 +56,7 @@
 #![warn(clippy::too_many_lines)]
 
 mod app;
+pub mod client;
 mod error;
 pub mod extract;
 mod log;
@@ -76,6 +77,7 @@ mod wasm;
 pub mod __private;
 
 pub use app::{App, DEFAULT_MAX_BODY_SIZE};
+pub use client::Client;
 pub use error::HttpError;
 pub use extract::{FromRequest, FromRequestAsync, Header, Json, Path, Query, State};
 pub use extract::{Request, RequestContext};

@@ -95,13 +95,12 @@ impl Response {
         V: TryInto<HeaderValue>,
         V::Error: std::fmt::Display,
     {
-        match (name.try_into(), value.try_into()) {
-            (Ok(name), Ok(value)) => {
+        match header_pair(name, value) {
+            Ok((name, value)) => {
                 self.headers.append(name, value);
                 self
             }
-            (Err(error), _) => invalid_header(error),
-            (_, Err(error)) => invalid_header(error),
+            Err(error) => invalid_header(error),
         }
     }
 
@@ -151,6 +150,24 @@ impl Response {
             .insert(header::CONTENT_LENGTH, HeaderValue::from(self.body.len()));
         self
     }
+}
+
+/// A header's name and value from anything that converts to them, or what
+/// is wrong with them.
+pub(crate) fn header_pair<K, V>(name: K, value: V) -> Result<(HeaderName, HeaderValue), String>
+where
+    K: TryInto<HeaderName>,
+    K::Error: std::fmt::Display,
+    V: TryInto<HeaderValue>,
+    V::Error: std::fmt::Display,
+{
+    let name = name
+        .try_into()
+        .map_err(|error| format!("invalid header name: {error}"))?;
+    let value = value
+        .try_into()
+        .map_err(|error| format!("invalid header value: {error}"))?;
+    Ok((name, value))
 }
 
 fn invalid_header(error: impl std::fmt::Display) -> Response {

@@ -30,6 +30,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::app::App;
+use crate::client::{ClientBody, ClientError, FnTransport};
 use crate::extract::context::RequestContext;
 use crate::extract::{FromRequestAsync, Rejection};
 
@@ -79,6 +80,41 @@ impl TestClient {
             TypeId::of::<T>(),
             Box::new(move |cx| replacement(cx).map(|value| Box::new(value) as Box<dyn Any>)),
         );
+        self
+    }
+
+    /// Sends the app's outbound requests ([`Client`](crate::Client)) to
+    /// `transport` instead of the network: a function from the request to
+    /// its response, as a test double of the services the app calls.
+    ///
+    /// ```
+    /// use wafer::client::{ClientError, ErrorKind};
+    /// use wafer::testing::TestClient;
+    /// use wafer::{get, App, Client, HttpError};
+    ///
+    /// #[get("/upstream")]
+    /// async fn upstream(http: Client) -> Result<String, HttpError> {
+    ///     Ok(http.get("https://api.example/hello").send().await?.text().await?)
+    /// }
+    ///
+    /// let mut client = TestClient::new(App::new().routes(wafer::routes![upstream]));
+    /// client.override_outbound(|request| async move {
+    ///     assert_eq!(request.uri(), "https://api.example/hello");
+    ///     Ok(http::Response::new("hi from upstream"))
+    /// });
+    /// assert_eq!(client.get("/upstream").send().text(), "hi from upstream");
+    ///
+    /// client.override_outbound(|_| async { Err::<http::Response<Vec<u8>>, _>(ClientError::timeout()) });
+    /// assert_eq!(client.get("/upstream").send().status(), 504);
+    /// ```
+    pub fn override_outbound<F, Fut, B>(&mut self, transport: F) -> &mut Self
+    where
+        F: Fn(http::Request<Vec<u8>>) -> Fut + 'static,
+        Fut: Future<Output = Result<http::Response<B>, ClientError>> + 'static,
+        B: Into<ClientBody> + 'static,
+    {
+        self.app
+            .override_transport(std::rc::Rc::new(FnTransport(transport)));
         self
     }
 

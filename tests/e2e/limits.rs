@@ -9,25 +9,15 @@ use crate::support::{Server, wasm};
 
 /// `faulty` with tight limits, and `hello` with the defaults.
 fn server() -> Server {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let manifest = dir.path().join("wafer.toml");
-    std::fs::write(
-        &manifest,
-        format!(
-            "[limits]\ntimeout_ms = 3000\n\n\
+    Server::with_manifest(&format!(
+        "[limits]\ntimeout_ms = 3000\n\n\
              [[component]]\nname = \"faulty\"\nroute = \"/faulty/...\"\nsource = {:?}\n\
              environment = {{ GREETING = \"hi\" }}\n\
              limits = {{ max_response_bytes = 3000000, cpu_ms = 1000, memory_mb = 32, concurrency = 2, max_body_bytes = 1000 }}\n\n\
              [[component]]\nname = \"hello\"\nroute = \"/hello/...\"\nsource = {:?}\n",
-            wasm("faulty"),
-            wasm("hello"),
-        ),
-    )
-    .expect("write manifest");
-    let server = Server::wafer(&[manifest.to_str().expect("UTF-8 path")]);
-    // The manifest is read at start-up; the folder may go.
-    drop(dir);
-    server
+        wasm("faulty"),
+        wasm("hello"),
+    ))
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod compatibility;
 mod docs;
 mod examples;
 mod faults;
+mod gateway;
 mod instances;
 mod limits;
 mod openapi;

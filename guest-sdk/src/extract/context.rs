@@ -3,10 +3,12 @@
 use std::any::{Any, TypeId};
 use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use http::{HeaderMap, Method, Uri};
 
 use super::{Argument, FromRequest, FromRequestAsync, Rejection};
+use crate::client::{Transport, default_transport};
 use crate::validation::ParamSet;
 
 /// A request as handlers receive it: `http::Request` with the whole body.
@@ -16,11 +18,13 @@ pub type Request = http::Request<Vec<u8>>;
 /// [`TestClient::override_dependency`](crate::testing::TestClient::override_dependency)).
 pub(crate) type Override = Box<dyn Fn(&RequestContext<'_>) -> Result<Box<dyn Any>, Rejection>>;
 
-/// App-wide values extractors can reach: state and dependency overrides.
+/// App-wide values extractors can reach: state, dependency overrides, and
+/// the outbound transport a test put in place of the host's.
 #[derive(Default)]
 pub(crate) struct Shared {
     pub(crate) state: HashMap<TypeId, Box<dyn Any>>,
     pub(crate) overrides: HashMap<TypeId, Override>,
+    pub(crate) transport: Option<Rc<dyn Transport>>,
 }
 
 /// One request on its way to a handler: the request itself, the path
@@ -149,6 +153,14 @@ impl<'r> RequestContext<'r> {
             Some(value) => value,
             None => T::from_request(self, argument),
         }
+    }
+
+    /// Where outbound requests go: the host, or a test's transport.
+    pub(crate) fn transport(&self) -> Rc<dyn Transport> {
+        self.shared
+            .transport
+            .clone()
+            .unwrap_or_else(default_transport)
     }
 
     pub(crate) fn path_params(&self) -> &ParamSet {

@@ -14,9 +14,11 @@
 #[cfg(not(target_arch = "wasm32"))]
 mod native;
 #[cfg(target_arch = "wasm32")]
+pub(crate) mod streams;
+#[cfg(target_arch = "wasm32")]
 mod wasi;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) use native::{block_on, sleep};
 #[cfg(target_arch = "wasm32")]
-pub(crate) use wasi::{block_on, sleep};
+pub(crate) use wasi::{block_on, sleep, wait_for};

@@ -5,7 +5,9 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// The components the tests use, built together.
-const COMPONENTS: [&str; 6] = ["hello", "items", "auth", "faulty", "plain", "echo"];
+const COMPONENTS: [&str; 7] = [
+    "hello", "items", "auth", "gateway", "faulty", "plain", "echo",
+];
 
 /// The workspace root.
 pub(crate) fn workspace() -> &'static Path {

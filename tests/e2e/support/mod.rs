@@ -6,6 +6,7 @@ pub(crate) mod h2;
 pub(crate) mod process;
 pub(crate) mod python;
 pub(crate) mod tls;
+pub(crate) mod upstream;
 
 pub(crate) use client::Reply;
 pub(crate) use components::{wasm, workspace};

@@ -33,6 +33,15 @@ impl Server {
             .unwrap_or_else(|log| panic!("wafer did not start:\n{log}"))
     }
 
+    /// `wafer serve` of a manifest with this text, written to a temporary
+    /// folder (read at start-up, so the folder goes right after).
+    pub(crate) fn with_manifest(text: &str) -> Server {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let manifest = dir.path().join("wafer.toml");
+        std::fs::write(&manifest, text).expect("write manifest");
+        Server::wafer(&[manifest.to_str().expect("UTF-8 path")])
+    }
+
     /// Starts `command` and waits for a line containing `ready` followed by the
     /// URL, on standard output or standard error.
     pub(crate) fn start(mut command: Command, ready: &'static str) -> Result<Server, String> {

@@ -1,0 +1,142 @@
+//! An API gateway: outbound calls fanned out at once, a request passed on,
+//! and the failures of upstreams answered as a gateway answers them.
+//!
+//! It calls the service at the environment variable `UPSTREAM` (set in the
+//! manifest's `environment`; the host lets it reach only its
+//! `allowed_outbound_hosts`). `python3 examples/gateway/upstream.py` is such
+//! a service, on port 8090:
+//!
+//! ```text
+//! $ curl 'localhost:8080/gateway/fanout?delays=300,300,300'
+//! {"results":[{"status":200,"body":{"delay_ms":300}},...],"elapsed_ms":304}
+//! $ curl -d '{"a":1}' -H 'content-type: application/json' localhost:8080/gateway/echo
+//! {"a":1}
+//! ```
+
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use wafer::http::StatusCode;
+use wafer::{App, Client, HttpError, Json, Query, State, get, post};
+
+/// Where the upstream service is, from `UPSTREAM`.
+#[derive(Clone)]
+pub struct Upstream(pub String);
+
+/// How to fan out: the upstream delays to ask for, and a timeout for each call.
+#[wafer::model]
+#[derive(Deserialize)]
+pub struct Fanout {
+    /// Comma-separated delays in milliseconds, one upstream call each: `300,300,300`.
+    pub delays: String,
+    /// How long each upstream call may take, in milliseconds.
+    pub timeout_ms: Option<u64>,
+}
+
+/// Calls `GET {UPSTREAM}/delay/{ms}` for each delay, all at once.
+#[get("/gateway/fanout")]
+async fn fanout(
+    Query(query): Query<Fanout>,
+    State(upstream): State<Upstream>,
+    http: Client,
+) -> Result<Json<Value>, HttpError> {
+    let delays = parse_delays(&query.delays)?;
+    let started = Instant::now();
+    let calls = delays.iter().map(|ms| {
+        let mut request = http.get(format!("{}/delay/{ms}", upstream.0));
+        if let Some(timeout) = query.timeout_ms {
+            request = request.timeout(Duration::from_millis(timeout));
+        }
+        async move {
+            let response = request.send().await?;
+            let status = response.status().as_u16();
+            let body: Value = response.json().await?;
+            Ok::<_, HttpError>(json!({"status": status, "body": body}))
+        }
+    });
+    let results = wafer::future::try_join_all(calls).await?;
+    Ok(Json(json!({
+        "results": results,
+        "elapsed_ms": started.elapsed().as_millis() as u64,
+    })))
+}
+
+fn parse_delays(text: &str) -> Result<Vec<u64>, HttpError> {
+    let delays: Result<Vec<u64>, _> = text.split(',').map(|ms| ms.trim().parse()).collect();
+    match delays {
+        Ok(delays) if !delays.is_empty() && delays.len() <= 16 => Ok(delays),
+        _ => Err(HttpError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "delays is a comma-separated list of 1 to 16 numbers of milliseconds",
+        )),
+    }
+}
+
+/// How long a passed-on request may take.
+#[wafer::model]
+#[derive(Deserialize)]
+pub struct Timeout {
+    /// In milliseconds.
+    pub timeout_ms: Option<u64>,
+}
+
+/// Sends the JSON body to `POST {UPSTREAM}/echo` and answers with the
+/// upstream's status and JSON body.
+#[post("/gateway/echo")]
+async fn echo(
+    Json(body): Json<Value>,
+    Query(query): Query<Timeout>,
+    State(upstream): State<Upstream>,
+    http: Client,
+) -> Result<(StatusCode, Json<Value>), HttpError> {
+    let mut request = http.post(format!("{}/echo", upstream.0)).json(&body);
+    if let Some(timeout) = query.timeout_ms {
+        request = request.timeout(Duration::from_millis(timeout));
+    }
+    let response = request.send().await?;
+    let status = response.status();
+    Ok((status, Json(response.json().await?)))
+}
+
+/// Where to fetch from.
+#[wafer::model]
+#[derive(Deserialize)]
+pub struct Fetch {
+    /// An absolute URL; the host's allowlist decides whether it may be reached.
+    pub url: String,
+}
+
+/// Fetches a URL and answers with its status and body as text: what the
+/// host's `allowed_outbound_hosts` allows, and nothing else.
+#[get("/gateway/fetch")]
+async fn fetch(Query(query): Query<Fetch>, http: Client) -> Result<Json<Value>, HttpError> {
+    let response = http
+        .get(&query.url)
+        .timeout(Duration::from_secs(5))
+        .send()
+        .await?;
+    let status = response.status().as_u16();
+    Ok(Json(
+        json!({"status": status, "body": response.text().await?}),
+    ))
+}
+
+/// The app, calling the upstream at `upstream`.
+pub fn app_for(upstream: &str) -> App {
+    App::new()
+        .title("Gateway")
+        .version("0.1.0")
+        .state(Upstream(upstream.trim_end_matches('/').to_owned()))
+        .routes(wafer::routes![fanout, echo, fetch])
+}
+
+/// The app this component serves: its upstream is `UPSTREAM`.
+pub fn app() -> App {
+    app_for(&std::env::var("UPSTREAM").unwrap_or_else(|_| "http://127.0.0.1:8090".to_owned()))
+}
+
+wafer::export!(app());
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,100 @@
+//! The gateway's routes against a test double of its upstream.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use wafer::client::{ClientError, ErrorKind};
+use wafer::testing::TestClient;
+
+use super::app_for;
+
+/// The upstream `upstream.py` is, in-process: `/delay/{ms}` and `/echo`.
+fn client() -> TestClient {
+    let mut client = TestClient::new(app_for("http://upstream.test/"));
+    client.override_outbound(|request| async move {
+        let path = request.uri().path().to_owned();
+        if let Some(ms) = path.strip_prefix("/delay/") {
+            let ms: u64 = ms.parse().expect("delay");
+            wafer::time::sleep(Duration::from_millis(ms)).await;
+            let body = serde_json::to_vec(&json!({"delay_ms": ms})).expect("json");
+            return Ok(http::Response::new(body));
+        }
+        match path.as_str() {
+            "/echo" => Ok(http::Response::builder()
+                .status(201)
+                .body(request.into_body())
+                .expect("response")),
+            "/down" => Err(ClientError::new(ErrorKind::Connect, "connection refused")),
+            _ => Ok(http::Response::builder()
+                .status(404)
+                .body(b"{}".to_vec())
+                .expect("response")),
+        }
+    });
+    client
+}
+
+#[test]
+fn fanout_calls_the_upstream_at_once() {
+    let response = client().get("/gateway/fanout?delays=100,100,100").send();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json();
+    assert_eq!(body["results"].as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        body["results"][0],
+        json!({"status": 200, "body": {"delay_ms": 100}})
+    );
+    let elapsed = body["elapsed_ms"].as_u64().expect("elapsed_ms");
+    assert!(elapsed < 250, "three 100 ms calls took {elapsed} ms");
+}
+
+#[test]
+fn a_slow_upstream_is_a_504() {
+    let response = client()
+        .get("/gateway/fanout?delays=10,500&timeout_ms=100")
+        .send();
+    assert_eq!(response.status(), 504);
+    assert_eq!(response.json(), json!({"detail": "Gateway Timeout"}));
+}
+
+#[test]
+fn echo_passes_the_body_and_status_on() {
+    let response = client()
+        .post("/gateway/echo")
+        .json(&json!({"a": [1, 2]}))
+        .send();
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.json(), json!({"a": [1, 2]}));
+}
+
+#[test]
+fn bad_delays_are_a_422() {
+    let response = client().get("/gateway/fanout?delays=1,x").send();
+    assert_eq!(response.status(), 422);
+}
+
+#[test]
+fn the_request_id_goes_along() {
+    let mut client = TestClient::new(app_for("http://upstream.test"));
+    client.override_outbound(|request| async move {
+        let id = request.headers()["x-request-id"]
+            .to_str()
+            .expect("id")
+            .to_owned();
+        Ok(http::Response::new(format!("{id:?}")))
+    });
+    let response = client
+        .get("/gateway/fetch?url=http://upstream.test/id")
+        .header("x-request-id", "req-7")
+        .send();
+    assert_eq!(response.json(), json!({"status": 200, "body": "\"req-7\""}));
+}
+
+#[test]
+fn an_unreachable_upstream_is_a_502() {
+    let response = client()
+        .get("/gateway/fetch?url=http://upstream.test/down")
+        .send();
+    assert_eq!(response.status(), 502);
+    assert_eq!(response.json(), json!({"detail": "Bad Gateway"}));
+}
