@@ -82,7 +82,7 @@ pub use error::HttpError;
 pub use extract::{FromRequest, FromRequestAsync, Header, Json, Path, Query, State};
 pub use extract::{Request, RequestContext};
 pub use openapi::RouteInfo;
-pub use response::{IntoResponse, Response};
+pub use response::{Body, BodyError, Event, IntoResponse, Ndjson, Response, Sse, StreamBody};
 pub use route::{Handled, IntoRoutes, Route};
 pub use wafer_macros::{delete, get, head, model, options, patch, post, put};
 

@@ -9,3 +9,9 @@ use std::fmt::Arguments;
 pub(crate) fn error(message: Arguments<'_>) {
     eprintln!("wafer: error: {message}");
 }
+
+/// Reports something an operator may want to know that is not an error.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn note(message: Arguments<'_>) {
+    eprintln!("wafer: {message}");
+}

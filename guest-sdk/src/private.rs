@@ -30,6 +30,11 @@ pub mod constraint_checks {
     pub use crate::validation::applies::{has_length, number, text};
 }
 
+/// What the route macros put in place of an `impl Trait` in a return type
+/// they describe: `Sse<impl Stream<Item = Event>>` is documented as
+/// `Sse<Opaque>`, which says the same.
+pub struct Opaque;
+
 /// What the `export!` macro expands to on `wasm32`.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm {

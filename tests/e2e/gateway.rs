@@ -2,6 +2,8 @@
 //! upstream on loopback, through the host's `wasi:http/outgoing-handler` and
 //! its `allowed_outbound_hosts`.
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -138,4 +140,132 @@ fn denied_unreachable_and_slow_upstreams_get_their_statuses() {
         !upstream.seen().iter().any(|seen| seen.path == "/x"),
         "a denied request reached a server"
     );
+}
+
+/// A raw HTTP/1.1 GET of `path`, read as it arrives: when each piece came
+/// (since the request was sent), until the server closes or `enough` says
+/// so.
+fn read_as_it_arrives(
+    server: &Server,
+    path: &str,
+    enough: impl Fn(&[u8]) -> bool,
+) -> (Vec<(Duration, usize)>, Vec<u8>) {
+    let address = server.url.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let started = Instant::now();
+    let mut received = Vec::new();
+    let mut arrivals = Vec::new();
+    let mut buffer = [0; 4096];
+    while !enough(&received) {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(read) => {
+                received.extend_from_slice(&buffer[..read]);
+                arrivals.push((started.elapsed(), received.len()));
+            }
+        }
+    }
+    (arrivals, received)
+}
+
+/// When the text `needle` had arrived.
+fn arrived(arrivals: &[(Duration, usize)], received: &[u8], needle: &str) -> Option<Duration> {
+    let end = find(received, needle.as_bytes())? + needle.len();
+    arrivals
+        .iter()
+        .find(|(_, length)| *length >= end)
+        .map(|(at, _)| *at)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+#[test]
+fn server_sent_events_arrive_one_by_one() {
+    let upstream = Upstream::start();
+    let server = server(&upstream, &closed_port_url());
+    let (arrivals, received) =
+        read_as_it_arrives(&server, "/gateway/events?n=5&interval_ms=200", |_| false);
+    let text = String::from_utf8_lossy(&received);
+    assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
+    assert!(
+        text.contains("content-type: text/event-stream\r\n"),
+        "{text}"
+    );
+    assert!(text.contains("transfer-encoding: chunked\r\n"), "{text}");
+    assert!(
+        text.ends_with("0\r\n\r\n"),
+        "the stream did not end cleanly: {text}"
+    );
+    let times: Vec<Duration> = (0..5)
+        .map(|i| {
+            arrived(&arrivals, &received, &format!("data: {{\"i\":{i}}}\n\n"))
+                .unwrap_or_else(|| panic!("event {i} never arrived: {text}"))
+        })
+        .collect();
+    // The first event is there before the handler has made the last, and
+    // each comes about 200 ms after the one before it.
+    assert!(times[0] < Duration::from_millis(500), "{times:?}");
+    for pair in times.windows(2) {
+        assert!(pair[1] - pair[0] >= Duration::from_millis(120), "{times:?}");
+    }
+    assert!(
+        times[4] - times[0] >= Duration::from_millis(750),
+        "{times:?}"
+    );
+}
+
+#[test]
+fn a_client_that_goes_away_stops_the_stream() {
+    let upstream = Upstream::start();
+    let server = server(&upstream, &closed_port_url());
+    let (_, received) = read_as_it_arrives(
+        &server,
+        "/gateway/events?n=1000&interval_ms=50",
+        |received| find(received, b"data: {\"i\":1}").is_some(),
+    );
+    assert!(find(&received, b"data: {\"i\":0}").is_some());
+    // The socket is closed here; the guest's next write fails and it stops.
+    let log = server.wait_for_log("the client went away; the streamed response stopped");
+    let line = log
+        .lines()
+        .find(|line| line.contains("the client went away"))
+        .expect("the line");
+    assert!(line.contains("component=gateway"), "{line}");
+    assert!(line.contains("stream=\"stderr\""), "{line}");
+    assert_eq!(server.get("/hello").status, 200);
+}
+
+#[test]
+fn a_stream_longer_than_timeout_ms_is_cut_off_at_it() {
+    let upstream = Upstream::start();
+    let server = server(&upstream, &closed_port_url());
+    let started = Instant::now();
+    let (_, received) =
+        read_as_it_arrives(&server, "/gateway/events?n=100&interval_ms=100", |_| false);
+    let elapsed = started.elapsed();
+    let text = String::from_utf8_lossy(&received);
+    assert!(text.contains("data: {\"i\":10}"), "{text}");
+    assert!(
+        !text.ends_with("0\r\n\r\n"),
+        "a cut-off stream looked complete"
+    );
+    // timeout_ms is 5000 in this manifest: counted from the request.
+    assert!(
+        (Duration::from_millis(4500)..Duration::from_millis(8000)).contains(&elapsed),
+        "cut off after {elapsed:?}"
+    );
+    server.wait_for_log("stopped, its response cut off");
+    assert_eq!(server.get("/hello").status, 200);
 }

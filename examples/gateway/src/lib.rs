@@ -17,8 +17,9 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 use serde_json::{Value, json};
+use wafer::future::{Stream, StreamExt as _, stream};
 use wafer::http::StatusCode;
-use wafer::{App, Client, HttpError, Json, Query, State, get, post};
+use wafer::{App, Client, Event, HttpError, Json, Query, Sse, State, get, post};
 
 /// Where the upstream service is, from `UPSTREAM`.
 #[derive(Clone)]
@@ -122,13 +123,49 @@ async fn fetch(Query(query): Query<Fetch>, http: Client) -> Result<Json<Value>, 
     ))
 }
 
+/// How many events, how far apart.
+#[wafer::model]
+#[derive(Deserialize)]
+pub struct Events {
+    /// How many events to send.
+    #[field(ge = 1, le = 10000)]
+    #[serde(default = "five")]
+    pub n: u32,
+    /// Milliseconds between two events.
+    #[field(le = 60000)]
+    #[serde(default = "hundred")]
+    pub interval_ms: u64,
+}
+
+fn five() -> u32 {
+    5
+}
+
+fn hundred() -> u64 {
+    100
+}
+
+/// `n` server-sent events, `data: {"i":0}` and on, the first at once and
+/// then one every `interval_ms`.
+#[get("/gateway/events")]
+fn events(Query(query): Query<Events>) -> Sse<impl Stream<Item = Event>> {
+    let interval = Duration::from_millis(query.interval_ms);
+    let events = stream::iter(0..query.n).then(move |i| async move {
+        if i > 0 {
+            wafer::time::sleep(interval).await;
+        }
+        Event::default().data(json!({ "i": i }).to_string())
+    });
+    Sse::new(events).keep_alive(Duration::from_secs(15))
+}
+
 /// The app, calling the upstream at `upstream`.
 pub fn app_for(upstream: &str) -> App {
     App::new()
         .title("Gateway")
         .version("0.1.0")
         .state(Upstream(upstream.trim_end_matches('/').to_owned()))
-        .routes(wafer::routes![fanout, echo, fetch])
+        .routes(wafer::routes![fanout, echo, fetch, events])
 }
 
 /// The app this component serves: its upstream is `UPSTREAM`.

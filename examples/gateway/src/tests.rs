@@ -98,3 +98,33 @@ fn an_unreachable_upstream_is_a_502() {
     assert_eq!(response.status(), 502);
     assert_eq!(response.json(), json!({"detail": "Bad Gateway"}));
 }
+
+#[test]
+fn events_arrive_one_by_one() {
+    let client = client();
+    let mut events = client.get("/gateway/events?n=3&interval_ms=50").stream();
+    assert_eq!(events.status(), 200);
+    assert_eq!(events.header("content-type"), Some("text/event-stream"));
+    let started = std::time::Instant::now();
+    let mut arrivals = Vec::new();
+    for i in 0..3 {
+        let event = events.next_event().expect("an event");
+        assert_eq!(event.data, format!("{{\"i\":{i}}}"));
+        arrivals.push(started.elapsed());
+    }
+    assert!(events.next_event().is_none());
+    assert!(arrivals[0] < Duration::from_millis(40), "{arrivals:?}");
+    assert!(arrivals[2] >= Duration::from_millis(100), "{arrivals:?}");
+}
+
+#[test]
+fn too_many_events_are_a_422() {
+    assert_eq!(client().get("/gateway/events?n=0").send().status(), 422);
+    assert_eq!(client().get("/gateway/events?n=10001").send().status(), 422);
+}
+
+#[test]
+fn the_openapi_document_matches_its_golden_file() {
+    TestClient::new(app_for("http://upstream.test"))
+        .assert_openapi_matches(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json"));
+}

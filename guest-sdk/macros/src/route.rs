@@ -6,6 +6,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned as _;
+use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Expr, FnArg, ItemFn, Lit, LitStr, Meta, Pat, ReturnType, Token, Type};
 
 use crate::constraints::FieldConstraints;
@@ -306,16 +307,34 @@ fn call_body(args: &RouteArgs, signature: &syn::Signature, arguments: &Arguments
     }
 }
 
-/// The statement that describes the route's successful response, if its
-/// type is known (not `impl Trait`).
-fn describe_response(args: &RouteArgs, signature: &syn::Signature) -> Option<TokenStream2> {
+/// The statement that describes the route's successful response. An
+/// `impl Trait` in its type stands for a type the macro cannot name; it is
+/// described as `Opaque`, so `Sse<impl Stream<Item = Event>>` is documented
+/// as server-sent events and a bare `impl IntoResponse` as nothing.
+fn describe_response(args: &RouteArgs, signature: &syn::Signature) -> TokenStream2 {
     let response_type = match (&args.response_model, &signature.output) {
         (Some(model), _) => quote!(::wafer::Json<#model>),
-        (None, ReturnType::Type(_, ty)) if !matches!(**ty, Type::ImplTrait(_)) => quote!(#ty),
-        (None, ReturnType::Type(..)) => return None,
+        (None, ReturnType::Type(_, ty)) => {
+            let mut ty = (**ty).clone();
+            OpaqueImplTraits.visit_type_mut(&mut ty);
+            quote!(#ty)
+        }
         (None, ReturnType::Default) => quote!(()),
     };
-    Some(quote!((&&::wafer::openapi::Probe::<#response_type>::new()).describe_response(operation);))
+    quote!((&&::wafer::openapi::Probe::<#response_type>::new()).describe_response(operation);)
+}
+
+/// Replaces every `impl Trait` in a type with `::wafer::__private::Opaque`.
+struct OpaqueImplTraits;
+
+impl VisitMut for OpaqueImplTraits {
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        if let Type::ImplTrait(_) = ty {
+            *ty = syn::parse_quote!(::wafer::__private::Opaque);
+        } else {
+            visit_mut::visit_type_mut(self, ty);
+        }
+    }
 }
 
 /// The doc comment's text, one leading space per line removed.

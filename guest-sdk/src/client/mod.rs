@@ -50,15 +50,14 @@ pub use self::error::{ClientError, ErrorKind};
 pub use self::transport::Transport;
 pub(crate) use self::transport::{FnTransport, default_transport};
 
+use wafer_contract::identity::REQUEST_ID_HEADER as REQUEST_ID;
+
 use crate::extract::{Argument, FromRequest, Rejection, RequestContext};
 
 /// The most a response body read whole ([`ClientResponse::bytes`],
 /// [`ClientResponse::json`]) may hold unless a request sets another limit:
 /// 16 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
-
-/// The header that follows a request across services.
-const REQUEST_ID: &str = "x-request-id";
 
 /// An HTTP client for outbound requests: an extractor (`http: Client`), or
 /// [`Client::new`] anywhere else. Cloning it is cheap.

@@ -17,6 +17,7 @@ use utoipa::{PartialSchema, ToSchema};
 
 use super::operation::{OperationSpec, is_nullable};
 use crate::extract::{Argument, Header, Json, Path, Query};
+use crate::response::{Ndjson, Sse, StreamBody};
 
 /// An argument that contributes parameters or a request body.
 ///
@@ -128,13 +129,47 @@ impl DescribeResponse for &'static str {
 
 impl DescribeResponse for Vec<u8> {
     fn describe(operation: &mut OperationSpec) {
-        let bytes = utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::Type::String)
-            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
-                utoipa::openapi::KnownFormat::Binary,
-            )));
-        operation.set_response("application/octet-stream", bytes.into());
+        operation.set_response("application/octet-stream", binary());
     }
+}
+
+impl<S> DescribeResponse for Sse<S> {
+    fn describe(operation: &mut OperationSpec) {
+        operation.set_response("text/event-stream", described_string("Server-sent events."));
+    }
+}
+
+impl<S> DescribeResponse for Ndjson<S> {
+    fn describe(operation: &mut OperationSpec) {
+        operation.set_response(
+            "application/x-ndjson",
+            described_string("One JSON value a line, sent as each is produced."),
+        );
+    }
+}
+
+impl<S> DescribeResponse for StreamBody<S> {
+    fn describe(operation: &mut OperationSpec) {
+        operation.set_response("application/octet-stream", binary());
+    }
+}
+
+/// A string schema with a description.
+fn described_string(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .description(Some(description))
+        .into()
+}
+
+/// The schema of bytes.
+fn binary() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+            utoipa::openapi::KnownFormat::Binary,
+        )))
+        .into()
 }
 
 impl<T: DescribeResponse, E> DescribeResponse for Result<T, E> {

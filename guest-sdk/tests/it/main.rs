@@ -6,3 +6,4 @@ mod constraints;
 mod extractors;
 mod openapi;
 mod oracle;
+mod streaming;

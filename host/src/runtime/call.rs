@@ -1,16 +1,20 @@
 //! One request through a guest: the per-request entry point of the runtime,
 //! which the server and the benchmark both call.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
 use tokio::sync::oneshot;
+use wafer_contract::identity::REQUEST_ID_HEADER as REQUEST_ID;
 use wasmtime_wasi_http::WasiHttpView as _;
 use wasmtime_wasi_http::p2::bindings::http::types::{ErrorCode, Scheme};
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 
 use super::component::Component;
 use super::engine::Runtime;
+use super::guest_log::GuestLog;
 use super::instance::Instance;
 use super::state::RequestState;
 
@@ -27,6 +31,28 @@ pub struct GuestCall<F> {
     pub run: F,
     /// The guest's answer, once it gives one; closed if it ends without.
     pub answer: oneshot::Receiver<Answer>,
+    /// Set when the guest stops before it has finished: it trapped, or was
+    /// stopped. A response body that ends then was cut off, not finished.
+    pub stopped: Stopped,
+}
+
+/// Whether a guest stopped before it finished (see [`GuestCall::stopped`]):
+/// `wasi:http` ends the body of a guest that is dropped as if it were
+/// complete, so whoever sends that body on asks this first. Cloning shares
+/// it.
+#[derive(Debug, Clone, Default)]
+pub struct Stopped(Arc<AtomicBool>);
+
+impl Stopped {
+    /// Says the guest stopped before it finished.
+    pub fn stop(&self) {
+        self.0.store(true, Ordering::Release);
+    }
+
+    /// Whether it did.
+    pub fn is_stopped(&self) -> bool {
+        self.0.load(Ordering::Acquire)
+    }
 }
 
 impl Component {
@@ -52,10 +78,15 @@ impl Component {
                     &self.environment,
                     limits.memory_bytes,
                     self.outbound.clone(),
+                    Some(GuestLog::new(self.name())),
                 ),
                 cpu,
             )
         });
+        if let Some(log) = instance.state().log() {
+            let request_id = request.headers().get(REQUEST_ID);
+            log.begin(request_id.and_then(|id| id.to_str().ok()).unwrap_or("-"));
+        }
         let (sender, answer) = oneshot::channel();
         let incoming = instance
             .state()
@@ -64,13 +95,22 @@ impl Component {
         let response_out = instance.state().http().new_response_outparam(sender)?;
         let pre = self.pre.clone();
         let instances = self.instances.clone();
+        let stopped = Stopped::default();
+        let trapped = stopped.clone();
         let run = async move {
             let outcome = instance.handle(&pre, incoming, response_out).await;
             if outcome.is_ok() {
                 instances.give_back(instance);
+            } else {
+                // Before the instance, and the body it was writing, go.
+                trapped.stop();
             }
             outcome
         };
-        Ok(GuestCall { run, answer })
+        Ok(GuestCall {
+            run,
+            answer,
+            stopped,
+        })
     }
 }

@@ -13,14 +13,16 @@ pub mod cache;
 mod call;
 pub mod component;
 pub mod engine;
+pub mod guest_log;
 pub mod instance;
 mod metadata;
 pub mod outbound;
 pub mod state;
 
-pub use call::{Answer, GuestCall};
+pub use call::{Answer, GuestCall, Stopped};
 pub use component::{Component, LoadError};
 pub use engine::{CapacityError, EngineOptions, Runtime};
+pub use guest_log::GuestLog;
 pub use instance::{Instance, InstancePool};
 pub use outbound::OutboundPolicy;
 pub use state::RequestState;

@@ -1,11 +1,13 @@
-//! What a request's store holds: a WASI context that grants nothing but an
-//! empty environment and the incoming request, and the `wasi:http` hooks.
+//! What a request's store holds: a WASI context that grants nothing but the
+//! component's environment, the incoming request and output to the host's
+//! log, and the `wasi:http` hooks.
 
 use wasmtime::component::ResourceTable;
 use wasmtime::{StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiBody, WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
+use super::guest_log::GuestLog;
 use super::outbound::OutboundPolicy;
 
 /// The data of one request's [`wasmtime::Store`].
@@ -15,6 +17,7 @@ pub struct RequestState {
     wasi: WasiCtx,
     http: WasiHttpCtx,
     hooks: OutboundPolicy,
+    log: Option<GuestLog>,
 }
 
 impl RequestState {
@@ -26,24 +29,30 @@ impl RequestState {
             &[],
             crate::manifest::Limits::default().memory_bytes,
             OutboundPolicy::default(),
+            None,
         )
     }
 
     /// The same, with these environment variables (the host's own, such as
     /// the identity secret; never the host process's environment), at most
-    /// `memory_bytes` of linear memory per memory, and outbound HTTP only as
-    /// `outbound` allows.
+    /// `memory_bytes` of linear memory per memory, outbound HTTP only as
+    /// `outbound` allows, and output to `log` (or discarded).
     pub fn with_env(
         env: &[(String, String)],
         memory_bytes: usize,
         outbound: OutboundPolicy,
+        log: Option<GuestLog>,
     ) -> RequestState {
-        let wasi = WasiCtx::builder()
+        let mut builder = WasiCtx::builder();
+        builder
             .envs(env)
             .allow_tcp(false)
             .allow_udp(false)
-            .allow_ip_name_lookup(false)
-            .build();
+            .allow_ip_name_lookup(false);
+        if let Some(log) = &log {
+            builder.stdout(log.stdout()).stderr(log.stderr());
+        }
+        let wasi = builder.build();
         RequestState {
             limits: StoreLimitsBuilder::new()
                 .memory_size(memory_bytes)
@@ -55,7 +64,15 @@ impl RequestState {
             wasi,
             http: WasiHttpCtx::new(),
             hooks: outbound,
+            log,
         }
+    }
+}
+
+impl RequestState {
+    /// Where the guest's output goes, if anywhere.
+    pub fn log(&self) -> Option<&GuestLog> {
+        self.log.as_ref()
     }
 }
 

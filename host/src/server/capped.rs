@@ -1,4 +1,5 @@
-//! A guest's response body, cut off at the component's `max_response_bytes`.
+//! A guest's response body, cut off at the component's `max_response_bytes`,
+//! and never ended as if complete when the guest stopped before it finished.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -9,6 +10,7 @@ use hyper::body::{Body as HttpBody, Frame, SizeHint};
 use tracing::warn;
 
 use super::Body;
+use crate::runtime::Stopped;
 
 /// Passes `inner` through until it has sent `limit` bytes, then ends it with
 /// an error (the client sees the body cut short) and logs which limit.
@@ -17,6 +19,7 @@ pub(crate) struct CappedBody {
     remaining: u64,
     limit: u64,
     component: Arc<str>,
+    stopped: Option<Stopped>,
 }
 
 impl CappedBody {
@@ -26,7 +29,15 @@ impl CappedBody {
             remaining: limit,
             limit,
             component: component.into(),
+            stopped: None,
         }
+    }
+
+    /// Ends with an error rather than as complete if the guest stopped
+    /// before finishing the body (`wasi:http` ends it either way).
+    pub(crate) fn ending_with(mut self, stopped: Stopped) -> CappedBody {
+        self.stopped = Some(stopped);
+        self
     }
 }
 
@@ -56,6 +67,11 @@ impl HttpBody for CappedBody {
                 ))));
             }
             this.remaining -= length;
+        }
+        if let Poll::Ready(None) = &polled
+            && this.stopped.as_ref().is_some_and(Stopped::is_stopped)
+        {
+            return Poll::Ready(Some(Err(wasmtime_wasi_http::Error::HttpProtocolError)));
         }
         polled
     }

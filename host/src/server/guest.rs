@@ -2,9 +2,11 @@
 //!
 //! Most guests answer and end in one go, so the guest runs on the request's
 //! own task until it has answered: no task is spawned for it, and nothing
-//! crosses threads. A guest still writing its body by then goes on in a task
-//! of its own. Dropping a guest stops it: on a timeout, on an oversized
-//! answer, or when the connection that asked is dropped.
+//! crosses threads. A guest still writing its body by then (streaming it, or
+//! running background tasks after it) goes on in a task of its own, until
+//! `timeout_ms` after the request came in. Dropping a guest stops it: on a
+//! timeout, on an oversized answer, or when the connection that asked is
+//! dropped.
 
 use std::time::Duration;
 
@@ -18,7 +20,7 @@ use super::capped::CappedBody;
 use super::request_body::BodyWatch;
 use super::{Body, content_length, detail, internal_error};
 use crate::manifest::Limits;
-use crate::runtime::Answer;
+use crate::runtime::{Answer, Stopped};
 
 /// Runs `guest`, the component `name`'s instance handling the request, and
 /// turns what it answers on `receiver` into the response, within `limits`.
@@ -27,9 +29,11 @@ pub(super) async fn answer(
     limits: &Limits,
     mut guest: impl Future<Output = wasmtime::Result<()>> + Send + Unpin + 'static,
     mut receiver: oneshot::Receiver<Answer>,
+    stopped: Stopped,
     body: BodyWatch,
 ) -> (&'static str, Response<Body>) {
     let timeout = Duration::from_millis(limits.timeout_ms);
+    let deadline = tokio::time::Instant::now() + timeout;
     let first = tokio::time::timeout(timeout, async {
         tokio::select! {
             biased;
@@ -43,25 +47,45 @@ pub(super) async fn answer(
             warn!(component = %name, limit = "timeout_ms", "no response within {timeout:?}");
             detail(StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout")
         }
-        Ok(Progress::Ended(outcome)) => respond(name, limits, receiver.try_recv().ok(), outcome),
+        Ok(Progress::Ended(outcome)) => {
+            respond(name, limits, receiver.try_recv().ok(), outcome, &stopped)
+        }
         Ok(Progress::Answered(Some(Ok(response)))) if fits(name, limits, &response) => {
-            // Still writing the body, and maybe still reading the request's:
-            // it goes on in a task of its own.
+            // Still writing the body (maybe streaming it), maybe still
+            // reading the request's, or running background tasks: it goes on
+            // in a task of its own, until the request's deadline.
             let owner = name.to_owned();
+            let cut_off = stopped.clone();
             tokio::spawn(async move {
-                if let Err(trap) = guest.await {
-                    log_trap(&owner, "guest failed after responding", &trap);
+                tokio::select! {
+                    outcome = &mut guest => {
+                        if let Err(trap) = outcome {
+                            log_trap(&owner, "guest failed after responding", &trap);
+                        }
+                    }
+                    () = tokio::time::sleep_until(deadline) => {
+                        // Before the guest, and the body it was writing, go.
+                        cut_off.stop();
+                        drop(guest);
+                        warn!(
+                            component = %owner,
+                            limit = "timeout_ms",
+                            "guest still running {timeout:?} after the request came in: stopped, its response cut off"
+                        );
+                    }
                 }
             });
-            capped(name, limits, response)
+            capped(name, limits, response, stopped)
         }
         // Too large (`fits` said so): the guest is stopped.
         Ok(Progress::Answered(Some(Ok(_)))) => internal_error(),
-        Ok(Progress::Answered(Some(Err(code)))) => respond(name, limits, Some(Err(code)), Ok(())),
+        Ok(Progress::Answered(Some(Err(code)))) => {
+            respond(name, limits, Some(Err(code)), Ok(()), &stopped)
+        }
         Ok(Progress::Answered(None)) => {
             // Gone without answering: how the guest ends says why.
             match tokio::time::timeout(timeout, guest).await {
-                Ok(outcome) => respond(name, limits, None, outcome),
+                Ok(outcome) => respond(name, limits, None, outcome, &stopped),
                 Err(_) => {
                     warn!(component = %name, limit = "timeout_ms", "guest still running {timeout:?} after dropping its response");
                     internal_error()
@@ -92,6 +116,7 @@ fn respond(
     limits: &Limits,
     answer: Option<Answer>,
     outcome: wasmtime::Result<()>,
+    stopped: &Stopped,
 ) -> Response<Body> {
     match (answer, outcome) {
         (Some(Ok(response)), outcome) => {
@@ -99,7 +124,7 @@ fn respond(
                 log_trap(name, "guest failed after responding", &trap);
             }
             if fits(name, limits, &response) {
-                capped(name, limits, response)
+                capped(name, limits, response, stopped.clone())
             } else {
                 internal_error()
             }
@@ -133,13 +158,19 @@ fn fits(name: &str, limits: &Limits, response: &hyper::Response<HyperOutgoingBod
     fits
 }
 
-/// The guest's response, its body cut off at the limit.
+/// The guest's response, its body cut off at the limit, or where the guest
+/// stopped before it finished.
 fn capped(
     name: &str,
     limits: &Limits,
     response: hyper::Response<HyperOutgoingBody>,
+    stopped: Stopped,
 ) -> Response<Body> {
-    response.map(|body| CappedBody::new(body, limits.max_response_bytes, name).boxed_unsync())
+    response.map(|body| {
+        CappedBody::new(body, limits.max_response_bytes, name)
+            .ending_with(stopped)
+            .boxed_unsync()
+    })
 }
 
 /// Where a guest is once the request's task stops running it.

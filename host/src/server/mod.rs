@@ -293,7 +293,15 @@ impl Server {
             let _permits = (component_permit, host_permit);
             run.await
         });
-        guest::answer(component.name(), limits, guest, call.answer, body).await
+        guest::answer(
+            component.name(),
+            limits,
+            guest,
+            call.answer,
+            call.stopped,
+            body,
+        )
+        .await
     }
 }
 

@@ -1,12 +1,21 @@
 //! Responses, and the [`IntoResponse`] conversion handlers return through.
 
+mod body;
+mod sse;
+mod stream;
+
+pub(crate) use self::body::Content;
+pub use self::body::{Body, BodyError};
+pub use self::sse::{Event, Sse};
+pub use self::stream::{Ndjson, StreamBody};
+
 use http::StatusCode;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 
 use crate::error::HttpError;
 
-/// An HTTP response: status, headers and a complete body.
+/// An HTTP response: status, headers and a body, whole or streamed.
 ///
 /// Handlers rarely build one directly: they return something that implements
 /// [`IntoResponse`], such as [`Json`](crate::Json), a `String`, a
@@ -22,11 +31,11 @@ use crate::error::HttpError;
 /// assert_eq!(response.status(), StatusCode::CREATED);
 /// assert_eq!(response.body(), b"created");
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Response {
     status: StatusCode,
     headers: HeaderMap,
-    body: Vec<u8>,
+    body: Body,
     /// Whether the status is still the default one, which a route's declared
     /// status (`#[post("/items", status = 201)]`) replaces.
     default_status: bool,
@@ -38,7 +47,7 @@ impl Response {
         Response {
             status: StatusCode::OK,
             headers: HeaderMap::new(),
-            body: body.into(),
+            body: Body::from(body.into()),
             default_status: true,
         }
     }
@@ -125,13 +134,31 @@ impl Response {
         &mut self.headers
     }
 
-    /// The body.
+    /// A 200 response whose body is sent as `body` produces it, with this
+    /// content type.
+    pub fn streamed(content_type: &'static str, body: Body) -> Self {
+        Response {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body,
+            default_status: true,
+        }
+        .with_content_type(content_type)
+    }
+
+    /// The body, if it is whole; empty for a streamed one (see
+    /// [`Response::into_body`]).
     pub fn body(&self) -> &[u8] {
-        &self.body
+        self.body.as_bytes()
+    }
+
+    /// The body, whole or streamed.
+    pub fn into_body(self) -> Body {
+        self.body
     }
 
     /// Splits the response into status, headers and body.
-    pub fn into_parts(self) -> (StatusCode, HeaderMap, Vec<u8>) {
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, Body) {
         (self.status, self.headers, self.body)
     }
 
@@ -144,10 +171,13 @@ impl Response {
         self
     }
 
-    /// Adds `content-length`, which every response Wafer sends carries.
+    /// Adds `content-length`, which every whole response Wafer sends
+    /// carries; a streamed one is sent in chunks instead.
     pub(crate) fn finish(mut self) -> Self {
-        self.headers
-            .insert(header::CONTENT_LENGTH, HeaderValue::from(self.body.len()));
+        if let Some(length) = self.body.len() {
+            self.headers
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+        }
         self
     }
 }

@@ -24,12 +24,18 @@
 use std::any::{Any, TypeId};
 
 use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
-use http::{HeaderMap, Method, StatusCode};
+use http::{HeaderMap, Method};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::app::App;
+
+mod response;
+mod stream;
+
+pub use self::response::TestResponse;
+pub use self::stream::{SseEvent, TestStream};
+
 use crate::client::{ClientBody, ClientError, FnTransport};
 use crate::extract::context::RequestContext;
 use crate::extract::{FromRequestAsync, Rejection};
@@ -245,13 +251,52 @@ impl TestRequest<'_> {
         self
     }
 
-    /// Sends the request and returns the response. The answer to a `HEAD`
-    /// has no body, as over HTTP.
+    /// Sends the request and returns the response, its body read to the
+    /// end (a streamed one too). The answer to a `HEAD` has no body, as over
+    /// HTTP.
     ///
     /// # Panics
     ///
     /// If the URI is not valid: a mistake in the test.
     pub fn send(self) -> TestResponse {
+        let head = self.method == Method::HEAD;
+        let mut stream = self.stream();
+        let mut body = Vec::new();
+        if !head {
+            while let Some(chunk) = stream.next_chunk() {
+                body.extend_from_slice(&chunk);
+            }
+        }
+        TestResponse::new(stream.status, stream.headers, body, stream.error)
+    }
+
+    /// Sends the request and returns the response as soon as the handler
+    /// has made it, to read its body chunk by chunk or event by event, as a
+    /// client of a streamed response does.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use wafer::future::{stream, Stream, StreamExt};
+    /// use wafer::testing::TestClient;
+    /// use wafer::{get, App, Event, Sse};
+    ///
+    /// #[get("/ticks")]
+    /// fn ticks() -> Sse<impl Stream<Item = Event>> {
+    ///     Sse::new(stream::iter(0..3).map(|i| Event::default().id(i.to_string()).data("tick")))
+    /// }
+    ///
+    /// let client = TestClient::new(App::new().routes(wafer::routes![ticks]));
+    /// let mut events = client.get("/ticks").stream();
+    /// assert_eq!(events.header("content-type"), Some("text/event-stream"));
+    /// let first = events.next_event().expect("an event");
+    /// assert_eq!((first.id.as_deref(), first.data.as_str()), (Some("0"), "tick"));
+    /// assert_eq!(events.events().count(), 2);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If the URI is not valid: a mistake in the test.
+    pub fn stream(self) -> TestStream {
         let mut request = http::Request::new(self.body);
         *request.method_mut() = self.method;
         *request.uri_mut() = self
@@ -259,73 +304,6 @@ impl TestRequest<'_> {
             .parse()
             .unwrap_or_else(|e| panic!("URI {:?}: {e}", self.uri));
         *request.headers_mut() = self.headers;
-        let head = request.method() == Method::HEAD;
-        let (status, headers, mut body) = self.client.app.handle(request).into_parts();
-        if head {
-            body.clear();
-        }
-        TestResponse {
-            status,
-            headers,
-            body,
-        }
-    }
-}
-
-/// A response received by [`TestClient`].
-#[derive(Debug, Clone)]
-pub struct TestResponse {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl TestResponse {
-    /// The status code.
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-
-    /// The headers.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-
-    /// One header as text, if present.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|value| value.to_str().ok())
-    }
-
-    /// The body.
-    pub fn bytes(&self) -> &[u8] {
-        &self.body
-    }
-
-    /// The body as text (lossy).
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    /// The body as JSON.
-    ///
-    /// # Panics
-    ///
-    /// If the body is not JSON.
-    pub fn json(&self) -> Value {
-        self.json_as()
-    }
-
-    /// The body as JSON, deserialized into `T`.
-    ///
-    /// # Panics
-    ///
-    /// If the body does not deserialize into `T`.
-    pub fn json_as<T: DeserializeOwned>(&self) -> T {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!(
-                "response body {:?} is not the JSON expected: {e}",
-                self.text()
-            )
-        })
+        TestStream::new(self.client.app.handle(request))
     }
 }

@@ -1,0 +1,85 @@
+//! [`TestResponse`]: a response as a test reads it.
+
+use http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// A response received by [`TestClient`](super::TestClient), its body read
+/// whole.
+#[derive(Debug, Clone)]
+pub struct TestResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+    body_error: Option<String>,
+}
+
+impl TestResponse {
+    pub(super) fn new(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Vec<u8>,
+        body_error: Option<String>,
+    ) -> Self {
+        TestResponse {
+            status,
+            headers,
+            body,
+            body_error,
+        }
+    }
+
+    /// Why a streamed body was cut off before its end, if it was: the client
+    /// got an incomplete body.
+    pub fn body_error(&self) -> Option<&str> {
+        self.body_error.as_deref()
+    }
+
+    /// The status code.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// One header as text, if present.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// The body.
+    pub fn bytes(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The body as text (lossy).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body as JSON.
+    ///
+    /// # Panics
+    ///
+    /// If the body is not JSON.
+    pub fn json(&self) -> Value {
+        self.json_as()
+    }
+
+    /// The body as JSON, deserialized into `T`.
+    ///
+    /// # Panics
+    ///
+    /// If the body does not deserialize into `T`.
+    pub fn json_as<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "response body {:?} is not the JSON expected: {e}",
+                self.text()
+            )
+        })
+    }
+}
