@@ -165,8 +165,9 @@ impl App {
     /// panics gives a 500 (where the target can unwind; on `wasm32` the export
     /// layer answers instead). `HEAD` is answered as `GET` where no route has
     /// `HEAD` itself; the HTTP server in front (the host's) sends only the
-    /// head.
-    pub async fn respond(&self, request: Request) -> Response {
+    /// head. The response carries the handler's background tasks, for the
+    /// layer that sends it to run once it is sent.
+    pub(crate) async fn respond(&self, request: Request) -> Response {
         let (route, path_params) = match self.find(&request) {
             Found::Route(route, path_params) => (route, path_params),
             Found::Answer(response) => return response.finish(),
@@ -174,7 +175,7 @@ impl App {
         let cx = RequestContext::new(&request, path_params, &self.shared);
         let internal_error =
             |_| HttpError::from_status(StatusCode::INTERNAL_SERVER_ERROR).into_response();
-        let response = match panic::catch_unwind(AssertUnwindSafe(|| route.call(&cx))) {
+        let mut response = match panic::catch_unwind(AssertUnwindSafe(|| route.call(&cx))) {
             Ok(Handled::Ready(response)) => response,
             Ok(Handled::Pending(future)) => AssertUnwindSafe(future)
                 .catch_unwind()
@@ -182,13 +183,31 @@ impl App {
                 .unwrap_or_else(internal_error),
             Err(panic) => internal_error(panic),
         };
+        let background = cx.background().take();
+        if response.status().as_u16() < 400 {
+            response.set_background(background);
+        } else if !background.is_empty() {
+            crate::log::note(format_args!(
+                "{} background task(s) dropped: the handler answered {}",
+                background.len(),
+                response.status()
+            ));
+        }
         response.finish()
     }
 
-    /// [`App::respond`], blocking until the response is made: for callers
-    /// outside any async code. Never call it from inside a handler.
+    /// Answers one request: routing, extraction, the handler (awaited, if it
+    /// is `async`, and a streamed body collected), and every error response on
+    /// the way; the handler's background tasks run before it returns. It
+    /// blocks: never call it from inside a handler.
     pub fn handle(&self, request: Request) -> Response {
-        crate::runtime::block_on(self.respond(request))
+        crate::runtime::block_on(async {
+            let mut response = self.respond(request).await;
+            let tasks = response.take_background();
+            let response = response.collected().await;
+            crate::background::run(tasks).await;
+            response
+        })
     }
 
     /// The route that answers `request`, with the path parameters it matched,

@@ -56,6 +56,7 @@
 #![warn(clippy::too_many_lines)]
 
 mod app;
+mod background;
 pub mod client;
 mod error;
 pub mod extract;
@@ -77,6 +78,7 @@ mod wasm;
 pub mod __private;
 
 pub use app::{App, DEFAULT_MAX_BODY_SIZE};
+pub use background::{BackgroundTasks, TaskOutcome};
 pub use client::Client;
 pub use error::HttpError;
 pub use extract::{FromRequest, FromRequestAsync, Header, Json, Path, Query, State};

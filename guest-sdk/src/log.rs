@@ -11,7 +11,6 @@ pub(crate) fn error(message: Arguments<'_>) {
 }
 
 /// Reports something an operator may want to know that is not an error.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn note(message: Arguments<'_>) {
     eprintln!("wafer: {message}");
 }

@@ -142,6 +142,40 @@ fn denied_unreachable_and_slow_upstreams_get_their_statuses() {
     );
 }
 
+#[test]
+fn background_work_runs_after_the_response() {
+    let upstream = Upstream::start();
+    let server = server(&upstream, &closed_port_url());
+    let started = Instant::now();
+    let reply = server.send(
+        "POST",
+        "/gateway/orders",
+        &[
+            ("content-type", "application/json"),
+            ("x-request-id", "order-1"),
+        ],
+        br#"{"item":"tea","quantity":2}"#,
+    );
+    let answered = started.elapsed();
+    assert_eq!(reply.status, 202, "{}", reply.body);
+    assert_eq!(reply.json(), json!({"accepted": true, "item": "tea"}));
+    // The audit service takes 500 ms; the client did not wait for it.
+    assert!(
+        answered < Duration::from_millis(400),
+        "answered after {answered:?}"
+    );
+    let audit = upstream
+        .wait_for("/audit", Duration::from_secs(5))
+        .expect("the background task called the audit service");
+    assert_eq!(audit.body, br#"{"item":"tea","quantity":2}"#);
+    assert_eq!(
+        audit.headers.get("x-request-id").map(String::as_str),
+        Some("order-1")
+    );
+    let invalid = server.post_json("/gateway/orders", r#"{"item":"","quantity":0}"#);
+    assert_eq!(invalid.status, 422);
+}
+
 /// A raw HTTP/1.1 GET of `path`, read as it arrives: when each piece came
 /// (since the request was sent), until the server closes or `enough` says
 /// so.

@@ -351,3 +351,44 @@ fn outbound_requests_reach_only_allowed_hosts() {
         "{log}"
     );
 }
+
+#[test]
+fn background_tasks_run_after_the_response_within_the_requests_limits() {
+    let server = server();
+    let get = |path: &str, id: &str| server.send("GET", path, &[("x-request-id", id)], b"");
+    let done = get("/faulty/background/100", "bg-done");
+    assert_eq!((done.status, done.body.as_str()), (200, "queued"));
+    let log = server.wait_for_log("background task done after 100 ms");
+    let line = log
+        .lines()
+        .find(|line| line.contains("background task done"))
+        .expect("the line");
+    assert!(
+        line.contains("component=faulty") && line.contains("request_id=bg-done"),
+        "{line}"
+    );
+
+    // timeout_ms is 3000 here, counted from the request.
+    let slow = get("/faulty/background/10000", "bg-slow");
+    assert_eq!(slow.status, 200);
+    server.wait_for_log("guest still running 3s after the request came in");
+
+    // cpu_ms is 1000.
+    assert_eq!(get("/faulty/background-spin", "bg-spin").status, 200);
+    server.wait_for_log("guest failed after responding: out of CPU time");
+
+    assert_eq!(get("/faulty/background-fail", "bg-fail").status, 200);
+    server.wait_for_log("a background task failed: it fails on purpose");
+    server.wait_for_log("the task after the failed one ran");
+
+    assert_eq!(get("/faulty/background-error", "bg-error").status, 409);
+    server.wait_for_log("1 background task(s) dropped: the handler answered 409 Conflict");
+
+    assert_eq!(server.get("/faulty/ok").body, "ok");
+    let log = server.log();
+    assert!(
+        !log.contains("background task done after 10000 ms"),
+        "{log}"
+    );
+    assert!(!log.contains("this task must not run"), "{log}");
+}

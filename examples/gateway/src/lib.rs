@@ -17,9 +17,10 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 use serde_json::{Value, json};
+use wafer::client::{ClientError, ErrorKind};
 use wafer::future::{Stream, StreamExt as _, stream};
 use wafer::http::StatusCode;
-use wafer::{App, Client, Event, HttpError, Json, Query, Sse, State, get, post};
+use wafer::{App, BackgroundTasks, Client, Event, HttpError, Json, Query, Sse, State, get, post};
 
 /// Where the upstream service is, from `UPSTREAM`.
 #[derive(Clone)]
@@ -123,6 +124,50 @@ async fn fetch(Query(query): Query<Fetch>, http: Client) -> Result<Json<Value>, 
     ))
 }
 
+/// An order, as the gateway takes it.
+#[wafer::model]
+#[derive(Deserialize, serde::Serialize, Clone)]
+pub struct Order {
+    /// What is ordered.
+    #[field(min_length = 1)]
+    pub item: String,
+    /// How many.
+    #[field(ge = 1)]
+    pub quantity: u32,
+}
+
+/// Accepts an order at once (202) and records it with the upstream's
+/// `POST {UPSTREAM}/audit` after the response is sent.
+#[post("/gateway/orders", status = 202)]
+fn order(
+    Json(order): Json<Order>,
+    State(upstream): State<Upstream>,
+    http: Client,
+    tasks: BackgroundTasks,
+) -> Json<Value> {
+    let accepted = json!({"accepted": true, "item": order.item});
+    tasks.spawn(audit(http, upstream, order));
+    Json(accepted)
+}
+
+/// Records `order` with the upstream's audit service.
+async fn audit(http: Client, upstream: Upstream, order: Order) -> Result<(), ClientError> {
+    let response = http
+        .post(format!("{}/audit", upstream.0))
+        .json(&order)
+        .timeout(Duration::from_secs(5))
+        .send()
+        .await?;
+    if !response.status().is_success() {
+        let status = response.status();
+        return Err(ClientError::new(
+            ErrorKind::Protocol,
+            format!("the audit service answered {status}"),
+        ));
+    }
+    Ok(())
+}
+
 /// How many events, how far apart.
 #[wafer::model]
 #[derive(Deserialize)]
@@ -165,7 +210,7 @@ pub fn app_for(upstream: &str) -> App {
         .title("Gateway")
         .version("0.1.0")
         .state(Upstream(upstream.trim_end_matches('/').to_owned()))
-        .routes(wafer::routes![fanout, echo, fetch, events])
+        .routes(wafer::routes![fanout, echo, fetch, events, order])
 }
 
 /// The app this component serves: its upstream is `UPSTREAM`.

@@ -25,6 +25,7 @@ fn client() -> TestClient {
                 .body(request.into_body())
                 .expect("response")),
             "/down" => Err(ClientError::new(ErrorKind::Connect, "connection refused")),
+
             _ => Ok(http::Response::builder()
                 .status(404)
                 .body(b"{}".to_vec())
@@ -127,4 +128,40 @@ fn too_many_events_are_a_422() {
 fn the_openapi_document_matches_its_golden_file() {
     TestClient::new(app_for("http://upstream.test"))
         .assert_openapi_matches(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json"));
+}
+
+#[test]
+fn orders_are_accepted_at_once_and_audited_after() {
+    let audited = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let mut gateway = TestClient::new(app_for("http://upstream.test"));
+    let record = audited.clone();
+    gateway.override_outbound(move |request| {
+        record
+            .borrow_mut()
+            .push((request.uri().to_string(), request.into_body()));
+        async {
+            Ok(http::Response::builder()
+                .status(204)
+                .body(Vec::new())
+                .expect("response"))
+        }
+    });
+    let response = gateway
+        .post("/gateway/orders")
+        .json(&json!({"item": "tea", "quantity": 2}))
+        .send();
+    assert_eq!(response.status(), 202);
+    assert_eq!(
+        *audited.borrow(),
+        [(
+            "http://upstream.test/audit".to_owned(),
+            br#"{"item":"tea","quantity":2}"#.to_vec()
+        )]
+    );
+    assert_eq!(response.json(), json!({"accepted": true, "item": "tea"}));
+    let invalid = client()
+        .post("/gateway/orders")
+        .json(&json!({"item": "tea", "quantity": 0}))
+        .send();
+    assert_eq!(invalid.status(), 422);
 }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use http::{HeaderMap, Method, Uri};
 
 use super::{Argument, FromRequest, FromRequestAsync, Rejection};
+use crate::background::BackgroundTasks;
 use crate::client::{Transport, default_transport};
 use crate::validation::ParamSet;
 
@@ -39,6 +40,7 @@ pub struct RequestContext<'r> {
     query: OnceCell<ParamSet>,
     headers: OnceCell<ParamSet>,
     shared: &'r Shared,
+    background: BackgroundTasks,
 }
 
 impl<'r> RequestContext<'r> {
@@ -49,7 +51,13 @@ impl<'r> RequestContext<'r> {
             query: OnceCell::new(),
             headers: OnceCell::new(),
             shared,
+            background: BackgroundTasks::default(),
         }
+    }
+
+    /// The request's background tasks (see [`BackgroundTasks`]).
+    pub fn background(&self) -> &BackgroundTasks {
+        &self.background
     }
 
     /// The request.

@@ -13,6 +13,7 @@ use http::StatusCode;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 
+use crate::background::Task;
 use crate::error::HttpError;
 
 /// An HTTP response: status, headers and a body, whole or streamed.
@@ -31,11 +32,13 @@ use crate::error::HttpError;
 /// assert_eq!(response.status(), StatusCode::CREATED);
 /// assert_eq!(response.body(), b"created");
 /// ```
-#[derive(Debug)]
 pub struct Response {
     status: StatusCode,
     headers: HeaderMap,
     body: Body,
+    /// What runs once the response is sent (see
+    /// [`BackgroundTasks`](crate::BackgroundTasks)), as in Starlette.
+    background: Vec<Task>,
     /// Whether the status is still the default one, which a route's declared
     /// status (`#[post("/items", status = 201)]`) replaces.
     default_status: bool,
@@ -48,6 +51,7 @@ impl Response {
             status: StatusCode::OK,
             headers: HeaderMap::new(),
             body: Body::from(body.into()),
+            background: Vec::new(),
             default_status: true,
         }
     }
@@ -141,6 +145,7 @@ impl Response {
             status: StatusCode::OK,
             headers: HeaderMap::new(),
             body,
+            background: Vec::new(),
             default_status: true,
         }
         .with_content_type(content_type)
@@ -160,6 +165,45 @@ impl Response {
     /// Splits the response into status, headers and body.
     pub fn into_parts(self) -> (StatusCode, HeaderMap, Body) {
         (self.status, self.headers, self.body)
+    }
+
+    /// The same response with its body whole: a streamed one read to its
+    /// end, or, where the stream fails, a 500 (logged).
+    pub(crate) async fn collected(self) -> Response {
+        if !self.body.is_stream() {
+            return self;
+        }
+        let Response {
+            status,
+            headers,
+            body,
+            background,
+            default_status,
+        } = self;
+        match body.collect().await {
+            Ok(bytes) => Response {
+                status,
+                headers,
+                body: Body::from(bytes),
+                background,
+                default_status,
+            }
+            .finish(),
+            Err(error) => {
+                crate::log::error(format_args!("the streamed response stopped: {error}"));
+                HttpError::from_status(StatusCode::INTERNAL_SERVER_ERROR).into_response()
+            }
+        }
+    }
+
+    /// Gives the response the tasks to run once it is sent.
+    pub(crate) fn set_background(&mut self, tasks: Vec<Task>) {
+        self.background = tasks;
+    }
+
+    /// The tasks to run once the response is sent, leaving none.
+    pub(crate) fn take_background(&mut self) -> Vec<Task> {
+        std::mem::take(&mut self.background)
     }
 
     /// Applies a route's declared status if the handler did not choose one.
@@ -198,6 +242,17 @@ where
         .try_into()
         .map_err(|error| format!("invalid header value: {error}"))?;
     Ok((name, value))
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .field("background", &self.background.len())
+            .finish()
+    }
 }
 
 fn invalid_header(error: impl std::fmt::Display) -> Response {

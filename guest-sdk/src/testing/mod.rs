@@ -29,6 +29,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::app::App;
+use crate::runtime::block_on;
 
 mod response;
 mod stream;
@@ -261,13 +262,19 @@ impl TestRequest<'_> {
     pub fn send(self) -> TestResponse {
         let head = self.method == Method::HEAD;
         let mut stream = self.stream();
+        let status = stream.status;
         let mut body = Vec::new();
         if !head {
             while let Some(chunk) = stream.next_chunk() {
                 body.extend_from_slice(&chunk);
             }
         }
-        TestResponse::new(stream.status, stream.headers, body, stream.error)
+        let headers = std::mem::take(&mut stream.headers);
+        let error = stream.error.take();
+        // The background tasks run as the stream goes, before the response
+        // is handed to the test, as in FastAPI's `TestClient`.
+        drop(stream);
+        TestResponse::new(status, headers, body, error)
     }
 
     /// Sends the request and returns the response as soon as the handler
@@ -304,6 +311,6 @@ impl TestRequest<'_> {
             .parse()
             .unwrap_or_else(|e| panic!("URI {:?}: {e}", self.uri));
         *request.headers_mut() = self.headers;
-        TestStream::new(self.client.app.handle(request))
+        TestStream::new(block_on(self.client.app.respond(request)))
     }
 }

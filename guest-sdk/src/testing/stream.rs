@@ -5,6 +5,7 @@ use futures::StreamExt as _;
 use futures::stream::LocalBoxStream;
 use http::{HeaderMap, StatusCode};
 
+use crate::background::Task;
 use crate::response::{BodyError, Content, Response};
 use crate::runtime::block_on;
 
@@ -17,6 +18,9 @@ pub struct TestStream {
     /// Text read but not yet parsed into events.
     pending: String,
     pub(super) error: Option<String>,
+    /// The handler's background tasks, run once the body has been read to
+    /// its end (or the stream is dropped, as when a client goes away).
+    background: Vec<Task>,
 }
 
 enum Chunks {
@@ -25,7 +29,8 @@ enum Chunks {
 }
 
 impl TestStream {
-    pub(super) fn new(response: Response) -> Self {
+    pub(super) fn new(mut response: Response) -> Self {
+        let background = response.take_background();
         let (status, headers, body) = response.into_parts();
         let chunks = match body.into_content() {
             Content::Full(bytes) => Chunks::Full(Some(bytes)),
@@ -37,6 +42,15 @@ impl TestStream {
             chunks,
             pending: String::new(),
             error: None,
+            background,
+        }
+    }
+
+    /// Runs the handler's background tasks, once.
+    fn run_background(&mut self) {
+        let tasks = std::mem::take(&mut self.background);
+        if !tasks.is_empty() {
+            block_on(crate::background::run(tasks));
         }
     }
 
@@ -63,17 +77,22 @@ impl TestStream {
     /// The next chunk, waiting for the app to produce it; `None` at the end
     /// (or where an error cut the body off: see [`TestStream::body_error`]).
     pub fn next_chunk(&mut self) -> Option<Vec<u8>> {
-        match &mut self.chunks {
+        let next = match &mut self.chunks {
             Chunks::Full(bytes) => bytes.take().filter(|bytes| !bytes.is_empty()),
-            Chunks::Stream(stream) => match block_on(stream.next())? {
-                Ok(chunk) => Some(chunk),
-                Err(error) => {
+            Chunks::Stream(stream) => match block_on(stream.next()) {
+                Some(Ok(chunk)) => Some(chunk),
+                Some(Err(error)) => {
                     self.error = Some(error.to_string());
                     self.chunks = Chunks::Full(None);
                     None
                 }
+                None => None,
             },
+        };
+        if next.is_none() {
+            self.run_background();
         }
+        next
     }
 
     /// The next server-sent event, waiting for it; `None` at the end.
@@ -97,6 +116,12 @@ impl TestStream {
     /// The events still to come, as an iterator.
     pub fn events(&mut self) -> impl Iterator<Item = SseEvent> + '_ {
         std::iter::from_fn(|| self.next_event())
+    }
+}
+
+impl Drop for TestStream {
+    fn drop(&mut self) {
+        self.run_background();
     }
 }
 

@@ -52,12 +52,17 @@ pub fn handle(build: fn() -> App, request: IncomingRequest, response_out: Respon
     install_panic_hook();
     PENDING.with(|pending| *pending.borrow_mut() = Some(response_out));
     with_app(build, |app| {
-        let response = match request::read(&request, app.body_limit()) {
+        let mut response = match request::read(&request, app.body_limit()) {
             Ok(request) => crate::runtime::block_on(app.respond(request)),
             Err(response) => response.finish(),
         };
+        let background = response.take_background();
         if let Some(response_out) = PENDING.with(|pending| pending.borrow_mut().take()) {
             response::send(response_out, response);
+        }
+        // After the body is finished: the client has its whole answer.
+        if !background.is_empty() {
+            crate::runtime::block_on(crate::background::run(background));
         }
     });
 }

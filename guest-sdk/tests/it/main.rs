@@ -1,6 +1,7 @@
 //! Integration tests of the guest SDK, run natively through `TestClient`.
 
 mod async_handlers;
+mod background;
 mod compile_fail;
 mod constraints;
 mod extractors;

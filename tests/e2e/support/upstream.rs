@@ -4,6 +4,7 @@
 //!
 //! - `GET /delay/{ms}`: waits `ms`, then `{"delay_ms":ms}`.
 //! - `POST /echo`: the request's body, as JSON.
+//! - `POST /audit`: 204, after 500 ms (a slow service to record things in).
 //! - anything else: 404.
 
 use std::collections::HashMap;
@@ -134,6 +135,10 @@ fn answer(method: &str, path: &str, body: Vec<u8>) -> (&'static str, Vec<u8>) {
     }
     match (method, path) {
         ("POST", "/echo") => ("200 OK", body),
+        ("POST", "/audit") => {
+            std::thread::sleep(Duration::from_millis(500));
+            ("204 No Content", Vec::new())
+        }
         _ => ("404 Not Found", b"{\"detail\":\"Not Found\"}".to_vec()),
     }
 }

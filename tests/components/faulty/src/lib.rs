@@ -1,7 +1,7 @@
 //! A component that misbehaves on purpose, for the host's fault-containment
 //! tests. Never ship it.
 
-use wafer::{App, get};
+use wafer::{App, BackgroundTasks, get};
 
 /// Answers normally, to show the host still serves after a failure.
 #[get("/faulty/ok")]
@@ -72,7 +72,8 @@ fn big(mb: wafer::Path<usize>) -> Vec<u8> {
     vec![b'x'; *mb << 20]
 }
 
-/// Writes to standard output and error in a loop (the host discards both).
+/// Writes to standard output and error in a loop (the host logs both, up to
+/// its budget a request).
 #[get("/faulty/print")]
 fn print() -> &'static str {
     for line in 0..2_000 {
@@ -169,6 +170,44 @@ mod outbound {
     }
 }
 
+/// Answers at once, then waits `ms` in a background task and says so.
+#[get("/faulty/background/{ms}")]
+fn background(ms: wafer::Path<u64>, tasks: BackgroundTasks) -> &'static str {
+    let ms = *ms;
+    tasks.spawn(async move {
+        wafer::time::sleep(std::time::Duration::from_millis(ms)).await;
+        eprintln!("background task done after {ms} ms");
+    });
+    "queued"
+}
+
+/// Answers at once, then spins in a background task: only `cpu_ms` stops it.
+#[get("/faulty/background-spin")]
+fn background_spin(tasks: BackgroundTasks) -> &'static str {
+    tasks.spawn(async {
+        let mut counter = 0u64;
+        while std::hint::black_box(true) {
+            counter = std::hint::black_box(counter.wrapping_add(1));
+        }
+    });
+    "queued"
+}
+
+/// Answers at once; its background task fails, and the next one still runs.
+#[get("/faulty/background-fail")]
+fn background_fail(tasks: BackgroundTasks) -> &'static str {
+    tasks.spawn(async { Err::<(), _>("it fails on purpose") });
+    tasks.spawn(async { eprintln!("the task after the failed one ran") });
+    "queued"
+}
+
+/// Queues a background task, then answers with an error: the task is dropped.
+#[get("/faulty/background-error")]
+fn background_error(tasks: BackgroundTasks) -> Result<&'static str, wafer::HttpError> {
+    tasks.spawn(async { eprintln!("this task must not run") });
+    Err(wafer::HttpError::conflict("no"))
+}
+
 /// The test app.
 pub fn app() -> App {
     App::new()
@@ -176,6 +215,12 @@ pub fn app() -> App {
         .routes(wafer::routes![ok, panic, trap, spin, alloc, recurse])
         .routes(wafer::routes![
             sleep, big, print, file, socket, env, fetch, count
+        ])
+        .routes(wafer::routes![
+            background,
+            background_spin,
+            background_fail,
+            background_error
         ])
 }
 
