@@ -5,14 +5,16 @@
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use crate::support::components::{cargo, target_dir};
+use crate::support::upstream::Upstream;
 use crate::support::{Reply, Server, wasm, workspace};
 
 #[test]
 fn components_import_only_standard_wasi_and_export_the_handler_and_metadata() {
     let engine = wasmtime::Engine::default();
-    for name in ["hello", "items"] {
+    for name in ["hello", "items", "gateway"] {
         let component = wasmtime::component::Component::from_file(&engine, wasm(name))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let ty = component.component_type();
@@ -182,6 +184,52 @@ fn identity_is_verified_by_the_sdk_under_wasmtime_serve() {
         refused.body
     );
     assert_eq!(unconfigured.get("/account/public").status, 200);
+}
+
+/// The gateway's outbound calls, fan-out and event stream work the same
+/// under `wasmtime serve`, which knows nothing of Wafer: the SDK's executor
+/// and client use only `wasi:io` and `wasi:http`.
+#[test]
+fn the_gateway_fans_out_and_streams_the_same_under_wasmtime_serve() {
+    let upstream = Upstream::start();
+    let path = wasm("gateway");
+    let mut command = Command::new(wasmtime_cli());
+    command.args(["serve", "-Scli", "--addr", "127.0.0.1:0", "--env"]);
+    command.arg(format!("UPSTREAM={}", upstream.url)).arg(&path);
+    let wasmtime = Server::start(command, "Serving HTTP on ")
+        .unwrap_or_else(|log| panic!("wasmtime serve did not start:\n{log}"));
+
+    let started = Instant::now();
+    let fanout = wasmtime.get("/gateway/fanout?delays=300,300,300");
+    let elapsed = started.elapsed();
+    assert_eq!(fanout.status, 200, "{}", fanout.body);
+    let result = serde_json::json!({"status": 200, "body": {"delay_ms": 300}});
+    assert_eq!(
+        fanout.json()["results"],
+        serde_json::json!([result, result, result])
+    );
+    assert!(
+        elapsed < Duration::from_millis(700),
+        "three 300 ms calls took {elapsed:?}"
+    );
+
+    let echo = wasmtime.post_json("/gateway/echo", r#"{"a":[1,2]}"#);
+    assert_eq!((echo.status, echo.body.as_str()), (200, r#"{"a":[1,2]}"#));
+    let slow = wasmtime.get("/gateway/fanout?delays=3000&timeout_ms=200");
+    assert_eq!(
+        (slow.status, slow.body.as_str()),
+        (504, r#"{"detail":"Gateway Timeout"}"#)
+    );
+
+    let started = Instant::now();
+    let events = wasmtime.get("/gateway/events?n=3&interval_ms=200");
+    assert_eq!(events.status, 200);
+    assert_eq!(events.header("content-type"), Some("text/event-stream"));
+    assert_eq!(
+        events.body,
+        "data: {\"i\":0}\n\ndata: {\"i\":1}\n\ndata: {\"i\":2}\n\n"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(400));
 }
 
 /// What must be the same: status, content type, `allow`, body.
