@@ -9,9 +9,10 @@ import time
 from paths import ROOT
 
 
-def ratios(rows, raw_case):
+def ratios(rows, raw_case, gateway_case):
     """The ratios the targets are stated in, and a few that explain them;
-    `raw_case` names the case of the raw wasi:http component."""
+    `raw_case` names the case of the raw wasi:http component, `gateway_case`
+    the gateway example's fan-out."""
     def rps(system, case):
         for row in rows:
             if row["system"].startswith(system) and row["case"] == case:
@@ -37,6 +38,11 @@ def ratios(rows, raw_case):
          "wasmtime serve (tuned", raw_case, None),
         ("raw component, reuse vs wasmtime serve (reuse)", "wafer (instance reuse",
          "wasmtime serve (reuse", raw_case, None),
+        ("gateway fan-out, fresh vs FastAPI", "wafer (fresh", "FastAPI", gateway_case, None),
+        ("gateway fan-out, reuse vs FastAPI", "wafer (instance reuse", "FastAPI", gateway_case,
+         None),
+        ("gateway fan-out, fresh vs wasmtime serve (default)", "wafer (fresh",
+         "wasmtime serve (default", gateway_case, None),
     ]
     out = []
     for label, ours, theirs, case, target in wanted:
@@ -59,6 +65,14 @@ def render(results):
         for row in results["raw_cases"]:
             lines.append(f"| {row['system']} | `{row['case']}` | {row['rps']:,.0f} | "
                          f"{row['p50_ms']:.2f} ms | {row['p99_ms']:.2f} ms |")
+    if results.get("gateway_cases"):
+        lines += ["", "The gateway example's fan-out (examples/gateway): three upstream calls at once, "
+                      "each answered after 20 ms:", "",
+                  "| System | Case | Requests/s | p50 | p99 | Peak memory |",
+                  "|---|---|---:|---:|---:|---:|"]
+        for row in results["gateway_cases"]:
+            lines.append(f"| {row['system']} | `{row['case']}` | {row['rps']:,.0f} | "
+                         f"{row['p50_ms']:.2f} ms | {row['p99_ms']:.2f} ms | {row['peak_mib']:.1f} MiB |")
     lines += ["", "| Ratio | Measured | Target |", "|---|---:|---:|"]
     for ratio in results["ratios"]:
         target = f"≥ {ratio['target']:g}×" if ratio["target"] else "-"

@@ -13,7 +13,10 @@ Runs, one after another on this machine, with the same load (wrk, 2 threads,
 
 for GET /hello, GET /items/{id}?q=, POST /items (201) and POST /items with an
 invalid body (422) -- plus, for the WebAssembly systems, a raw `wasi:http`
-component without the SDK (tests/components/plain) -- and prints requests/s,
+component without the SDK (tests/components/plain) -- and the gateway
+example's fan-out (three upstream calls at once, each answered after 20 ms by
+bench/native's upstream) under Wafer, `wasmtime serve` and its FastAPI twin
+(`async def` with httpx); and prints requests/s,
 p50/p99 latency and peak memory, the ratios the performance targets are
 stated in, cold start (empty and warm compiled-artifact cache, 1 and 20
 components), the instantiation micro-benchmark (host/benches/instantiate.rs)
@@ -22,6 +25,7 @@ and the host's idle memory.
     python3 bench/run.py                  # the full run, about 15 minutes
     python3 bench/run.py --update-docs    # ... and write BENCHMARKS.md's tables and chart
     python3 bench/run.py --quick --debug  # CI: a second per case, debug builds
+    python3 bench/run.py --case gateway   # one case (or --only one system)
 
 Results go to target/bench/ (results.json, results.md, chart.svg). Nothing
 here fails on a figure: the suite fails only if a system does not start or
@@ -48,7 +52,7 @@ from paths import OUT, ROOT, TARGET, WASM  # noqa: E402
 from report import ratios, render, update_docs, machine  # noqa: E402
 
 # Pinned so that a run next year measures the same FastAPI.
-PYTHON_PACKAGES = ["fastapi==0.165.0", "uvicorn[standard]==0.54.0"]
+PYTHON_PACKAGES = ["fastapi==0.165.0", "uvicorn[standard]==0.54.0", "httpx==0.28.1"]
 # The same features the compatibility test installs wasmtime-cli with
 # (tests/e2e/compatibility.rs), so both share one install.
 WASMTIME_FEATURES = (
@@ -84,6 +88,11 @@ CASES = [
 # else, run by the WebAssembly systems only. Beside the hello case it shows
 # how much of a request is the guest SDK's and how much the host's.
 RAW_CASE = ("GET /plain (raw wasi:http)", "GET", "/plain", None, 200, lambda text: text == "plain")
+# The gateway example's fan-out: three calls to the upstream at once, each
+# answered after 20 ms, so a request cannot take less than 20 ms.
+GATEWAY_CASE = ("GET /gateway/fanout (3 × 20 ms upstream)", "GET",
+                "/gateway/fanout?delays=20,20,20", None, 200,
+                json_answer(lambda j: [r["status"] for r in j["results"]] == [200, 200, 200]))
 # The component each case is served by.
 COMPONENT = {"GET /hello": "hello", RAW_CASE[0]: "plain"}
 # How many requests one instance serves in the reuse modes.
@@ -105,6 +114,7 @@ def main():
     parser.add_argument("--update-docs", action="store_true",
                         help="write the results into BENCHMARKS.md and docs/images/")
     parser.add_argument("--only", help="run only the systems whose name contains this")
+    parser.add_argument("--case", help="run only the load cases whose name contains this")
     args = parser.parse_args()
     seconds = args.seconds or (1 if args.quick else 10)  # wrk takes whole seconds
     warmup = 1 if args.quick else 2
@@ -119,24 +129,39 @@ def main():
         "load": f"wrk -t2 -c64 -d{seconds:g}s --latency, after {warmup:g} s of warm-up",
         "load_cases": [],
         "raw_cases": [],
+        "gateway_cases": [],
     }
     for system in systems(tools):
         if args.only and args.only not in system["name"]:
             continue
         # Only the WebAssembly systems can serve the raw component.
         for case in CASES + ([RAW_CASE] if system.get("wasm") else []):
+            if args.case and args.case not in case[0]:
+                continue
             row = measure(system, case, seconds, warmup)
             results["raw_cases" if case is RAW_CASE else "load_cases"].append(row)
-            print(f"{row['system']:<30} {row['case']:<26} {row['rps']:>9,.0f} req/s"
-                  f"  p50 {row['p50_ms']:.2f} ms  p99 {row['p99_ms']:.2f} ms"
-                  f"  peak {row['peak_mib']:.1f} MiB", flush=True)
-    if not args.only:
+            print_row(row)
+    upstream, upstream_url = spawn([tools["upstream"], f"127.0.0.1:{free_port()}"],
+                                   ready=r"listening on (http://\S+)")
+    try:
+        for system in gateway_systems(tools, upstream_url):
+            if args.only and args.only not in system["name"]:
+                continue
+            if args.case and args.case not in GATEWAY_CASE[0]:
+                continue
+            row = measure(system, GATEWAY_CASE, seconds, warmup)
+            results["gateway_cases"].append(row)
+            print_row(row)
+    finally:
+        stop(upstream)
+    if not args.only and not args.case:
         # A debug host compiles slowly: CI's quick run starts 3, not 20.
         counts = (1, 3) if args.quick else (1, 20)
         results["cold_start"] = cold_start(tools, counts, repeat=1 if args.quick else 5)
         results["idle"] = idle_memory(tools)
         results["instantiation"] = instantiation(quick=args.quick, debug=args.debug)
-    results["ratios"] = ratios(results["load_cases"] + results["raw_cases"], RAW_CASE[0])
+    results["ratios"] = ratios(results["load_cases"] + results["raw_cases"]
+                               + results["gateway_cases"], RAW_CASE[0], GATEWAY_CASE[0])
 
     report = render(results)
     print()
@@ -151,6 +176,12 @@ def main():
     print(f"written: {OUT}/results.json, results.md, chart.svg")
     if args.update_docs:
         update_docs(report, svg)
+
+
+def print_row(row):
+    print(f"{row['system']:<30} {row['case']:<26} {row['rps']:>9,.0f} req/s"
+          f"  p50 {row['p50_ms']:.2f} ms  p99 {row['p99_ms']:.2f} ms"
+          f"  peak {row['peak_mib']:.1f} MiB", flush=True)
 
 
 # --- building ---------------------------------------------------------------
@@ -170,11 +201,12 @@ def build(debug):
     else:
         run(["cargo", "build", "--release", "-p", "wafer-host", "-p", "wafer-bench-native"])
     run(["cargo", "build", "--target", "wasm32-wasip2", "--release",
-         "-p", "hello", "-p", "items", "-p", "auth", "-p", "plain"])
+         "-p", "hello", "-p", "items", "-p", "auth", "-p", "gateway", "-p", "plain"])
     binaries = os.path.join(TARGET, "debug" if debug else "release")
     return {
         "wafer": os.path.join(binaries, "wafer"),
         "native": os.path.join(binaries, "native-items"),
+        "upstream": os.path.join(binaries, "bench-upstream"),
         "wasmtime": wasmtime_cli(),
         "python": fastapi_python(),
     }
@@ -262,6 +294,55 @@ def systems(tools):
         {"name": "wasmtime serve (tuned pooling)", "start": wasmtime(tuned=True), "wasm": True},
         {"name": "wasmtime serve (reuse)", "start": wasmtime(reuse=True), "wasm": True},
         {"name": "native axum", "start": native},
+        {"name": "FastAPI (uvicorn, 2 workers)", "start": fastapi},
+    ]
+
+
+def gateway_systems(tools, upstream):
+    """The gateway example under Wafer (fresh and reused instances) and
+    `wasmtime serve`, and its FastAPI twin, all calling `upstream`."""
+    gateway = os.path.join(WASM, "gateway.wasm")
+
+    def wafer(reuse):
+        def start(case):
+            lines = ["[[component]]", 'name = "gateway"', 'route = "/gateway/..."',
+                     f"source = {json.dumps(gateway)}",
+                     f"environment = {{ UPSTREAM = {json.dumps(upstream)} }}",
+                     f"allowed_outbound_hosts = [{json.dumps(upstream)}]",
+                     # A guest holds its slot until its handler returns, a
+                     # moment after the client has its answer and sent the
+                     # next request: at the default of 64, wrk's 64
+                     # connections would now and then find none free.
+                     "limits = { concurrency = 128 }"]
+            if reuse:
+                lines.append(f"instance_reuse = {REUSE}")
+            manifest = os.path.join(OUT, "gateway-reuse.toml" if reuse else "gateway.toml")
+            with open(manifest, "w") as f:
+                f.write("\n".join(lines) + "\n")
+            return spawn([tools["wafer"], "serve", manifest, "--listen", f"127.0.0.1:{free_port()}",
+                          "--cache-dir", os.path.join(OUT, "cache")],
+                         ready=r"listening on (http://\S+)")
+        return start
+
+    def wasmtime(case):
+        port = free_port()
+        process = spawn([tools["wasmtime"], "serve", "-Scli", "--env", f"UPSTREAM={upstream}",
+                         "--addr", f"127.0.0.1:{port}", gateway])
+        return process, f"http://127.0.0.1:{port}"
+
+    def fastapi(case):
+        port = free_port()
+        process = spawn([tools["python"], "-m", "uvicorn", "fastapi_app:app",
+                         "--workers", "2", "--no-access-log", "--log-level", "warning",
+                         "--host", "127.0.0.1", "--port", str(port)],
+                        cwd=os.path.join(ROOT, "examples", "gateway"),
+                        env={"UPSTREAM": upstream})
+        return process, f"http://127.0.0.1:{port}"
+
+    return [
+        {"name": "wafer (fresh instance)", "start": wafer(reuse=False)},
+        {"name": "wafer (instance reuse)", "start": wafer(reuse=True)},
+        {"name": "wasmtime serve (default)", "start": wasmtime},
         {"name": "FastAPI (uvicorn, 2 workers)", "start": fastapi},
     ]
 

@@ -9,8 +9,6 @@ use std::rc::Rc;
 use futures::FutureExt as _;
 use futures::future::LocalBoxFuture;
 
-use crate::extract::{Argument, FromRequest, Rejection, RequestContext};
-
 /// One task, boxed.
 pub(crate) type Task = LocalBoxFuture<'static, ()>;
 
@@ -76,12 +74,6 @@ impl BackgroundTasks {
 impl fmt::Debug for BackgroundTasks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "BackgroundTasks({})", self.len())
-    }
-}
-
-impl FromRequest for BackgroundTasks {
-    fn from_request(cx: &RequestContext<'_>, _: &Argument) -> Result<Self, Rejection> {
-        Ok(cx.background().clone())
     }
 }
 

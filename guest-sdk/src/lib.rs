@@ -49,8 +49,13 @@
 //! - [`App`] holds the routes; [`App::handle`] answers an `http::Request`.
 //! - [`validation`] gives serde types Pydantic's conversions and FastAPI's 422
 //!   body.
-//! - [`testing::TestClient`] calls an app natively in `cargo test`.
-//! - [`export!`] makes the app a component. Only that layer touches WASI.
+//! - Handlers may be `async fn`: [`Client`] calls other services,
+//!   [`time`] waits, [`join!`] runs several at once; [`Sse`], [`Ndjson`] and
+//!   [`StreamBody`] stream a response; [`BackgroundTasks`] runs work after it.
+//! - [`testing::TestClient`] calls an app natively in `cargo test`, streams
+//!   and outbound calls included.
+//! - [`export!`] makes the app a component. Only that layer, the executor's
+//!   reactor and the client's transport touch WASI.
 
 // Functions read top to bottom: none is longer than clippy.toml allows.
 #![warn(clippy::too_many_lines)]

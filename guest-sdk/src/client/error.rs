@@ -6,7 +6,6 @@ use std::fmt;
 use http::StatusCode;
 
 use crate::error::HttpError;
-use crate::extract::Rejection;
 use crate::response::{IntoResponse, Response};
 
 /// What kind of failure an outbound request met.
@@ -116,12 +115,6 @@ impl From<ClientError> for HttpError {
 impl IntoResponse for ClientError {
     fn into_response(self) -> Response {
         HttpError::from(self).into_response()
-    }
-}
-
-impl From<ClientError> for Rejection {
-    fn from(error: ClientError) -> Self {
-        HttpError::from(error).into()
     }
 }
 

@@ -52,8 +52,6 @@ pub(crate) use self::transport::{FnTransport, default_transport};
 
 use wafer_contract::identity::REQUEST_ID_HEADER as REQUEST_ID;
 
-use crate::extract::{Argument, FromRequest, Rejection, RequestContext};
-
 /// The most a response body read whole ([`ClientResponse::bytes`],
 /// [`ClientResponse::json`]) may hold unless a request sets another limit:
 /// 16 MiB.
@@ -73,16 +71,15 @@ impl Default for Client {
     }
 }
 
-impl FromRequest for Client {
-    fn from_request(cx: &RequestContext<'_>, _: &Argument) -> Result<Self, Rejection> {
-        Ok(Client {
-            transport: cx.transport(),
-            request_id: cx.headers().get(REQUEST_ID).cloned(),
-        })
-    }
-}
-
 impl Client {
+    /// A client that sends through `transport`, passing `request_id` on.
+    pub(crate) fn with(transport: Rc<dyn Transport>, request_id: Option<HeaderValue>) -> Self {
+        Client {
+            transport,
+            request_id,
+        }
+    }
+
     /// A client that sends through the component's host, and carries no
     /// request id.
     pub fn new() -> Self {

@@ -36,6 +36,7 @@ mod body;
 pub(crate) mod context;
 mod header;
 mod json;
+mod outbound;
 mod path;
 mod query;
 mod request;

@@ -138,14 +138,25 @@ impl Lines {
         }
     }
 
+    /// Logs one line: at `warn` where the SDK reports an error, else `info`.
     fn log(&self, stream: Stream, line: &str) {
-        tracing::info!(
-            target: "wafer::guest",
-            component = %self.component,
-            request_id = %self.request_id,
-            stream = stream.name(),
-            "{line}"
-        );
+        if line.starts_with("wafer: error:") {
+            tracing::warn!(
+                target: "wafer::guest",
+                component = %self.component,
+                request_id = %self.request_id,
+                stream = stream.name(),
+                "{line}"
+            );
+        } else {
+            tracing::info!(
+                target: "wafer::guest",
+                component = %self.component,
+                request_id = %self.request_id,
+                stream = stream.name(),
+                "{line}"
+            );
+        }
     }
 }
 
