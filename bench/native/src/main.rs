@@ -14,30 +14,10 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+mod serve;
+
 fn main() {
-    let address = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:18090".to_owned());
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            std::process::exit(1);
-        }
-    };
-    runtime.block_on(async {
-        let listener = match tokio::net::TcpListener::bind(&address).await {
-            Ok(listener) => listener,
-            Err(error) => {
-                eprintln!("error: cannot listen on {address}: {error}");
-                std::process::exit(1);
-            }
-        };
-        println!("native: listening on http://{address}");
-        if let Err(error) = axum::serve(listener, app()).await {
-            eprintln!("error: {error}");
-        }
-    });
+    serve::serve("native", "127.0.0.1:18090", app());
 }
 
 fn app() -> Router {

@@ -13,37 +13,15 @@ use axum::extract::Path;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
+#[path = "serve.rs"]
+mod serve;
+
 fn main() {
-    let address = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:18091".to_owned());
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            std::process::exit(1);
-        }
-    };
-    runtime.block_on(async {
-        let listener = match tokio::net::TcpListener::bind(&address).await {
-            Ok(listener) => listener,
-            Err(error) => {
-                eprintln!("error: cannot listen on {address}: {error}");
-                std::process::exit(1);
-            }
-        };
-        println!("upstream: listening on http://{address}");
-        let app = Router::new()
-            .route("/delay/{ms}", get(delay))
-            .route("/echo", post(echo))
-            .route(
-                "/audit",
-                post(|| async { axum::http::StatusCode::NO_CONTENT }),
-            );
-        if let Err(error) = axum::serve(listener, app).await {
-            eprintln!("error: {error}");
-        }
-    });
+    let app = Router::new()
+        .route("/delay/{ms}", get(delay))
+        .route("/echo", post(echo))
+        .route("/audit", post(|| async { axum::http::StatusCode::NO_CONTENT }));
+    serve::serve("upstream", "127.0.0.1:18091", app);
 }
 
 /// Waits `ms` (at most a minute), then says how long.
