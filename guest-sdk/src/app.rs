@@ -183,7 +183,7 @@ impl App {
                 .unwrap_or_else(internal_error),
             Err(panic) => internal_error(panic),
         };
-        let background = cx.background().take();
+        let background = cx.take_background();
         if response.status().as_u16() < 400 {
             response.set_background(background);
         } else if !background.is_empty() {

@@ -6,7 +6,9 @@ use axum::Router;
 /// Serves `app` until the process is stopped; `name` prefixes the line that
 /// says where.
 pub(crate) fn serve(name: &str, default: &str, app: Router) {
-    let address = std::env::args().nth(1).unwrap_or_else(|| default.to_owned());
+    let address = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| default.to_owned());
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {

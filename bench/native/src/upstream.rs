@@ -20,7 +20,10 @@ fn main() {
     let app = Router::new()
         .route("/delay/{ms}", get(delay))
         .route("/echo", post(echo))
-        .route("/audit", post(|| async { axum::http::StatusCode::NO_CONTENT }));
+        .route(
+            "/audit",
+            post(|| async { axum::http::StatusCode::NO_CONTENT }),
+        );
     serve::serve("upstream", "127.0.0.1:18091", app);
 }
 

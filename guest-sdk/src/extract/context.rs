@@ -40,7 +40,8 @@ pub struct RequestContext<'r> {
     query: OnceCell<ParamSet>,
     headers: OnceCell<ParamSet>,
     shared: &'r Shared,
-    background: BackgroundTasks,
+    /// Made on first use: most requests queue none.
+    background: OnceCell<BackgroundTasks>,
 }
 
 impl<'r> RequestContext<'r> {
@@ -51,13 +52,21 @@ impl<'r> RequestContext<'r> {
             query: OnceCell::new(),
             headers: OnceCell::new(),
             shared,
-            background: BackgroundTasks::default(),
+            background: OnceCell::new(),
         }
     }
 
     /// The request's background tasks (see [`BackgroundTasks`]).
     pub fn background(&self) -> &BackgroundTasks {
-        &self.background
+        self.background.get_or_init(BackgroundTasks::default)
+    }
+
+    /// The tasks queued for after the response, leaving none.
+    pub(crate) fn take_background(&self) -> Vec<crate::background::Task> {
+        self.background
+            .get()
+            .map(BackgroundTasks::take)
+            .unwrap_or_default()
     }
 
     /// The request.

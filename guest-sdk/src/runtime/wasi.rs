@@ -5,9 +5,8 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::{Pin, pin};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 use std::time::Duration;
 
 use wasip2::clocks::monotonic_clock;
@@ -167,17 +166,22 @@ pub(crate) fn sleep(duration: Duration) -> Sleep {
     wait_for(monotonic_clock::subscribe_duration(nanos))
 }
 
-/// Wakes the root future by setting a flag the loop checks.
-struct Flag(AtomicBool);
+/// Set when the root future is woken; the loop checks it. A component
+/// instance has one thread and runs one `block_on` at a time, so one flag
+/// serves, and its waker costs no allocation per request.
+static WOKEN: AtomicBool = AtomicBool::new(false);
 
-impl Wake for Flag {
-    fn wake(self: Arc<Self>) {
-        self.0.store(true, Ordering::Release);
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.0.store(true, Ordering::Release);
-    }
+/// The waker of the root future: it sets [`WOKEN`].
+fn waker() -> Waker {
+    const VTABLE: RawWakerVTable = RawWakerVTable::new(
+        |_| RawWaker::new(std::ptr::null(), &VTABLE),
+        |_| WOKEN.store(true, Ordering::Release),
+        |_| WOKEN.store(true, Ordering::Release),
+        |_| {},
+    );
+    // SAFETY: the vtable's functions ignore the data pointer (null), and
+    // touch only a static, so every contract of `RawWaker` holds.
+    unsafe { Waker::from_raw(RawWaker::new(std::ptr::null(), &VTABLE)) }
 }
 
 /// Runs `future` to completion, blocking in `wasi:io/poll` whenever it waits.
@@ -187,12 +191,12 @@ impl Wake for Flag {
 /// If the future is pending while no pollable is registered: nothing could
 /// ever wake it (a channel whose sender is never used, say).
 pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
-    let flag = Arc::new(Flag(AtomicBool::new(true)));
-    let waker = Waker::from(flag.clone());
+    let waker = waker();
     let mut cx = Context::from_waker(&waker);
     let mut future = pin!(future);
+    WOKEN.store(true, Ordering::Release);
     loop {
-        if flag.0.swap(false, Ordering::AcqRel) {
+        if WOKEN.swap(false, Ordering::AcqRel) {
             if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
                 return output;
             }
