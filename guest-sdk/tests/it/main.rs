@@ -2,6 +2,7 @@
 
 mod async_handlers;
 mod background;
+mod client;
 mod compile_fail;
 mod constraints;
 mod extractors;
