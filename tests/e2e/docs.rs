@@ -62,7 +62,12 @@ fn the_merged_document_has_every_component_and_is_valid() {
             "/account/reports",
             "/account/admin",
             "/account/usage",
-            "/account/whoami"
+            "/account/whoami",
+            "/gateway/fanout",
+            "/gateway/echo",
+            "/gateway/fetch",
+            "/gateway/events",
+            "/gateway/orders",
         ]
     );
     assert_eq!(
@@ -247,6 +252,10 @@ fn schemathesis_finds_nothing() {
             "30",
         ])
         .args(["--workers", "1", "--seed", "20261129", "--no-color"])
+        // The gateway's answers are its upstream's, which this server does
+        // not run (and `/gateway/fetch`'s refusals are 502 by design): its
+        // error paths have tests of their own (gateway.rs).
+        .args(["--exclude-path-regex", "^/gateway/"])
         // Schemathesis keeps its example database in the working directory.
         .current_dir(target_dir());
     if let Err(report) = run_tool(&mut command) {

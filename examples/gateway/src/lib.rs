@@ -30,9 +30,12 @@ pub struct Upstream(pub String);
 #[wafer::model]
 #[derive(Deserialize)]
 pub struct Fanout {
-    /// Comma-separated delays in milliseconds, one upstream call each: `300,300,300`.
+    /// Comma-separated delays in milliseconds, one upstream call each: `300,300,300`
+    /// (1 to 16 of them).
+    #[field(pattern = "^[0-9]{1,6}(,[0-9]{1,6}){0,15}$")]
     pub delays: String,
     /// How long each upstream call may take, in milliseconds.
+    #[field(le = 600000)]
     pub timeout_ms: Option<u64>,
 }
 
@@ -43,7 +46,12 @@ async fn fanout(
     State(upstream): State<Upstream>,
     http: Client,
 ) -> Result<Json<Value>, HttpError> {
-    let delays = parse_delays(&query.delays)?;
+    // The pattern let through only numbers of up to six digits.
+    let delays: Vec<u64> = query
+        .delays
+        .split(',')
+        .filter_map(|ms| ms.parse().ok())
+        .collect();
     let started = Instant::now();
     let calls = delays.iter().map(|ms| {
         let mut request = http.get(format!("{}/delay/{ms}", upstream.0));
@@ -64,22 +72,12 @@ async fn fanout(
     })))
 }
 
-fn parse_delays(text: &str) -> Result<Vec<u64>, HttpError> {
-    let delays: Result<Vec<u64>, _> = text.split(',').map(|ms| ms.trim().parse()).collect();
-    match delays {
-        Ok(delays) if !delays.is_empty() && delays.len() <= 16 => Ok(delays),
-        _ => Err(HttpError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "delays is a comma-separated list of 1 to 16 numbers of milliseconds",
-        )),
-    }
-}
-
 /// How long a passed-on request may take.
 #[wafer::model]
 #[derive(Deserialize)]
 pub struct Timeout {
     /// In milliseconds.
+    #[field(le = 600000)]
     pub timeout_ms: Option<u64>,
 }
 
@@ -105,7 +103,11 @@ async fn echo(
 #[wafer::model]
 #[derive(Deserialize)]
 pub struct Fetch {
-    /// An absolute URL; the host's allowlist decides whether it may be reached.
+    /// An absolute `http` or `https` URL; the host's allowlist decides
+    /// whether it may be reached.
+    #[field(
+        pattern = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,4})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(\?[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?$"
+    )]
     pub url: String,
 }
 

@@ -69,9 +69,32 @@ fn echo_passes_the_body_and_status_on() {
 }
 
 #[test]
-fn bad_delays_are_a_422() {
+fn bad_queries_are_fastapis_422() {
     let response = client().get("/gateway/fanout?delays=1,x").send();
     assert_eq!(response.status(), 422);
+    assert_eq!(
+        response.json()["detail"][0]["type"],
+        "string_pattern_mismatch"
+    );
+    let seventeen = vec!["1"; 17].join(",");
+    let too_many = client()
+        .get(&format!("/gateway/fanout?delays={seventeen}"))
+        .send();
+    assert_eq!(too_many.status(), 422);
+    let huge = client()
+        .get("/gateway/fanout?delays=1&timeout_ms=9223372036854775808")
+        .send();
+    assert_eq!(huge.json()["detail"][0]["type"], "less_than_equal");
+    for url in [
+        "",
+        "ftp://x/",
+        "http://",
+        "http://a%20b/",
+        "http://a:99999/",
+    ] {
+        let response = client().get(&format!("/gateway/fetch?url={url}")).send();
+        assert_eq!(response.status(), 422, "url={url:?}");
+    }
 }
 
 #[test]

@@ -221,7 +221,10 @@ impl RequestBuilder {
     /// Sends the request; the response comes back as soon as its head has
     /// arrived, its body to be read.
     pub async fn send(self) -> Result<ClientResponse, ClientError> {
-        let deadline = self.timeout.map(|timeout| Instant::now() + timeout);
+        // A timeout too long to add to the clock is no deadline at all.
+        let deadline = self
+            .timeout
+            .and_then(|timeout| Instant::now().checked_add(timeout));
         let max_response_bytes = self.max_response_bytes;
         let transport = self.client.transport.clone();
         let request = self.into_request()?;

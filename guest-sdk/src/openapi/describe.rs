@@ -16,6 +16,7 @@ use utoipa::openapi::{ContentBuilder, Required};
 use utoipa::{PartialSchema, ToSchema};
 
 use super::operation::{OperationSpec, is_nullable};
+use crate::client::Client;
 use crate::extract::{Argument, Header, Json, Path, Query};
 use crate::response::{Ndjson, Sse, StreamBody};
 
@@ -97,13 +98,10 @@ impl<T: ToSchema> DescribeArgument for Json<T> {
         );
         operation.mark_validated();
         // A body that is not UTF-8 is not JSON at all: 400, as in FastAPI.
-        let detail = utoipa::openapi::ObjectBuilder::new()
-            .property("detail", String::schema())
-            .required("detail");
         operation.add_response(
             400,
             "Bad Request: the body is not valid UTF-8",
-            Some(detail.into()),
+            Some(detail()),
         );
     }
 }
@@ -133,9 +131,46 @@ impl DescribeResponse for Vec<u8> {
     }
 }
 
+/// A handler that calls out may answer as a gateway when the call fails.
+impl DescribeArgument for Client {
+    fn describe(operation: &mut OperationSpec, _: &Argument) {
+        operation.add_response(
+            502,
+            "Bad Gateway: an upstream failed or is not allowed",
+            Some(detail()),
+        );
+        operation.add_response(
+            504,
+            "Gateway Timeout: an upstream was too slow",
+            Some(detail()),
+        );
+    }
+}
+
+/// `{"detail": string}`, the body of the SDK's own error answers.
+fn detail() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    utoipa::openapi::ObjectBuilder::new()
+        .property("detail", String::schema())
+        .required("detail")
+        .into()
+}
+
+/// Each event, as a client parses it: the schema applies to every event of
+/// the stream.
 impl<S> DescribeResponse for Sse<S> {
     fn describe(operation: &mut OperationSpec) {
-        operation.set_response("text/event-stream", described_string("Server-sent events."));
+        let event = utoipa::openapi::ObjectBuilder::new()
+            .description(Some("A server-sent event."))
+            .property("data", String::schema())
+            .property("event", String::schema())
+            .property("id", String::schema())
+            .property(
+                "retry",
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::Type::Integer)
+                    .minimum(Some(0)),
+            );
+        operation.set_response("text/event-stream", event.into());
     }
 }
 

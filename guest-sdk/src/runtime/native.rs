@@ -11,8 +11,13 @@ pub(crate) use futures::executor::block_on;
 
 /// A future that is ready once `duration` has passed.
 pub(crate) fn sleep(duration: Duration) -> Sleep {
+    // Past what the clock can count, a sleep never ends: a year is as good.
+    let now = Instant::now();
+    let deadline = now
+        .checked_add(duration)
+        .unwrap_or_else(|| now + Duration::from_secs(365 * 24 * 3600));
     Sleep {
-        deadline: Instant::now() + duration,
+        deadline,
         waker: None,
     }
 }
