@@ -450,7 +450,8 @@ def idle_memory(tools):
     for _ in range(2):
         process, base = spawn([tools["wafer"], "serve", manifest,
                                "--listen", f"127.0.0.1:{free_port()}",
-                               "--cache-dir", os.path.join(OUT, "cache")],
+                               "--cache-dir", os.path.join(OUT, "cache"),
+                               "--data-dir", os.path.join(OUT, "data")],
                               ready=r"listening on (http://\S+)")
         try:
             wait_ready(base, process)

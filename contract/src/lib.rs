@@ -15,7 +15,9 @@
 //! - [`credentials`]: bearer tokens in `Authorization`, their length limit,
 //!   and the scopes that claims grant;
 //! - [`identity`]: the `wafer-identity` header in which the host forwards the
-//!   claims it verified, signed with a secret only it and its guests know.
+//!   claims it verified, signed with a secret only it and its guests know;
+//! - [`store`]: how the host tells a guest that a key-value store is out of
+//!   reach.
 //!
 //! The crate compiles for the host and for `wasm32-wasip2` guests, and holds
 //! nothing of WASI or wasmtime.
@@ -28,3 +30,4 @@ pub mod identity;
 pub mod method;
 pub mod path;
 pub mod query;
+pub mod store;

@@ -152,6 +152,11 @@ impl App {
         self.openapi().to_string()
     }
 
+    /// Where the app's stores are opened.
+    pub(crate) fn stores(&self) -> Rc<dyn crate::kv::Opener> {
+        self.shared.stores.clone()
+    }
+
     pub(crate) fn override_transport(&mut self, transport: Rc<dyn Transport>) {
         self.shared.transport = Some(transport);
     }

@@ -88,7 +88,13 @@ fn benchmarks(c: &mut Criterion) {
     c.bench_function("instantiation alone", |b| {
         b.iter(|| {
             tokio.block_on(async {
-                let state = RequestState::with_env(&[], 128 << 20, Default::default(), None);
+                let state = RequestState::with_env(
+                    &[],
+                    128 << 20,
+                    Default::default(),
+                    None,
+                    Default::default(),
+                );
                 let mut store = runtime.store(state, CPU);
                 fresh
                     .pre()

@@ -18,6 +18,7 @@ use crate::manifest::{ComponentSpec, Manifest};
 use crate::rate::Limiter;
 use crate::routes::RouteTable;
 use crate::runtime::{Component, Runtime};
+use crate::store::KvAccess;
 
 /// The components, gate and docs of one manifest.
 pub struct Deployment {
@@ -60,7 +61,12 @@ impl Deployment {
         .context("loading stopped")??;
         let mut routes = Vec::with_capacity(components.len());
         let mut documents = Vec::with_capacity(components.len());
-        for component in components {
+        for mut component in components {
+            let stores = runtime
+                .stores()
+                .grant(&component.spec().key_value_stores, &manifest.stores)
+                .map_err(anyhow::Error::msg)?;
+            component.grant_stores(KvAccess::new(stores, manifest.kv_limits));
             let document = read_document(runtime, &component, manifest.docs.strict).await?;
             let spec = component.spec();
             let deployed = Deployed {

@@ -7,6 +7,8 @@
 //!   finds a component by path), [`reply`] (answers the host writes itself,
 //!   as values), [`peer`] (who sent a request) and [`rate`] (token buckets per
 //!   caller), it is the bottom.
+//! - [`store`] holds the key-value stores (embedded SQLite, memory) that
+//!   components are granted by name, and their limits.
 //! - [`runtime`] is wasmtime: the engine, loading and checking components,
 //!   the sandboxed per-request state, and [`Component::call`](runtime::Component::call),
 //!   the per-request entry point.
@@ -37,4 +39,5 @@ pub mod reply;
 pub mod routes;
 pub mod runtime;
 pub mod server;
+pub mod store;
 pub mod tls;

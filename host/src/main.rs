@@ -63,6 +63,10 @@ struct ServeArgs {
     /// Where compiled components are cached [default: ~/.cache/wafer].
     #[arg(long, env = "WAFER_CACHE_DIR")]
     cache_dir: Option<PathBuf>,
+    /// Where embedded key-value stores are kept [default:
+    /// ~/.local/share/wafer].
+    #[arg(long, env = "WAFER_DATA_DIR")]
+    data_dir: Option<PathBuf>,
     /// Compile components on every start instead of caching them.
     #[arg(long, conflicts_with = "cache_dir")]
     no_cache: bool,
@@ -121,7 +125,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     // A certificate that does not load stops the start before anything else.
     let certificates = manifest.tls.as_ref().map(Certificates::load).transpose()?;
-    let runtime = Runtime::new(&EngineOptions::for_manifest(&manifest, cache_dir))?;
+    let mut options = EngineOptions::for_manifest(&manifest, cache_dir);
+    if let Some(data_dir) = args.data_dir {
+        options.data_dir = data_dir;
+    }
+    let runtime = Runtime::new(&options)?;
     let listen = match (args.listen, manifest.listen) {
         (Some(listen), _) | (None, Some(listen)) => listen,
         (None, None) => DEFAULT_LISTEN.parse()?,

@@ -68,6 +68,8 @@ fn the_merged_document_has_every_component_and_is_valid() {
             "/gateway/fetch",
             "/gateway/events",
             "/gateway/orders",
+            "/todos",
+            "/todos/{todo_id}",
         ]
     );
     assert_eq!(

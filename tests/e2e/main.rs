@@ -21,5 +21,6 @@ mod rate_limits;
 mod reload;
 mod security;
 mod startup;
+mod stores;
 mod support;
 mod tls;

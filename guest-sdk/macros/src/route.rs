@@ -25,9 +25,12 @@ struct RouteArgs {
     status: Option<u16>,
     tags: Vec<LitStr>,
     response_model: Option<Type>,
+    /// Other statuses the handler answers with an `HttpError`, documented
+    /// with `{"detail": ...}` bodies (FastAPI's `responses=`).
+    responses: Vec<u16>,
 }
 
-const OPTIONS: &str = "status, tags, response_model";
+const OPTIONS: &str = "status, tags, response_model, responses";
 
 impl Parse for RouteArgs {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
@@ -45,6 +48,7 @@ impl Parse for RouteArgs {
             status: None,
             tags: Vec::new(),
             response_model: None,
+            responses: Vec::new(),
         };
         while input.parse::<Option<Token![,]>>()?.is_some() && !input.is_empty() {
             let name: syn::Ident = input.parse()?;
@@ -59,6 +63,14 @@ impl Parse for RouteArgs {
                         .collect();
                 }
                 "response_model" => args.response_model = Some(input.parse()?),
+                "responses" => {
+                    let content;
+                    syn::bracketed!(content in input);
+                    args.responses = Punctuated::<Expr, Token![,]>::parse_terminated(&content)?
+                        .iter()
+                        .map(status_code)
+                        .collect::<syn::Result<_>>()?;
+                }
                 _ => {
                     return Err(syn::Error::new_spanned(
                         name,
@@ -78,7 +90,7 @@ fn status_code(value: &Expr) -> syn::Result<u16> {
     let invalid = || {
         syn::Error::new_spanned(
             value,
-            "`status` must be an HTTP status code from 100 to 599",
+            "`status` and `responses` take HTTP status codes from 100 to 599",
         )
     };
     let Expr::Lit(literal) = value else {
@@ -124,6 +136,7 @@ fn expand(method: &str, args: RouteArgs, mut function: ItemFn) -> syn::Result<To
     };
     let call = call_body(&args, signature, &arguments);
     let describe_response = describe_response(&args, signature);
+    let responses = &args.responses;
     let Arguments {
         descriptions,
         items: constraint_items,
@@ -151,6 +164,7 @@ fn expand(method: &str, args: RouteArgs, mut function: ItemFn) -> syn::Result<To
                     };
                     #(#descriptions)*
                     #describe_response
+                    #(::wafer::openapi::document_error(operation, #responses);)*
                 }
                 ::wafer::RouteInfo {
                     method: ::wafer::__private::http::Method::#method,

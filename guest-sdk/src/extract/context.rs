@@ -10,6 +10,7 @@ use http::{HeaderMap, Method, Uri};
 use super::{Argument, FromRequest, FromRequestAsync, Rejection};
 use crate::background::BackgroundTasks;
 use crate::client::{Transport, default_transport};
+use crate::kv::Opener;
 use crate::validation::ParamSet;
 
 /// A request as handlers receive it: `http::Request` with the whole body.
@@ -19,13 +20,29 @@ pub type Request = http::Request<Vec<u8>>;
 /// [`TestClient::override_dependency`](crate::testing::TestClient::override_dependency)).
 pub(crate) type Override = Box<dyn Fn(&RequestContext<'_>) -> Result<Box<dyn Any>, Rejection>>;
 
-/// App-wide values extractors can reach: state, dependency overrides, and
-/// the outbound transport a test put in place of the host's.
-#[derive(Default)]
+/// App-wide values extractors can reach: state, dependency overrides, the
+/// outbound transport a test put in place of the host's, and where stores
+/// are opened (the host's `wasi:keyvalue`, or memory natively).
 pub(crate) struct Shared {
     pub(crate) state: HashMap<TypeId, Box<dyn Any>>,
     pub(crate) overrides: HashMap<TypeId, Override>,
     pub(crate) transport: Option<Rc<dyn Transport>>,
+    pub(crate) stores: Rc<dyn Opener>,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        #[cfg(target_arch = "wasm32")]
+        let stores = crate::kv::host_opener();
+        #[cfg(not(target_arch = "wasm32"))]
+        let stores: Rc<dyn Opener> = Rc::new(crate::kv::MemoryStores::default());
+        Shared {
+            state: HashMap::new(),
+            overrides: HashMap::new(),
+            transport: None,
+            stores,
+        }
+    }
 }
 
 /// One request on its way to a handler: the request itself, the path
@@ -170,6 +187,11 @@ impl<'r> RequestContext<'r> {
             Some(value) => value,
             None => T::from_request(self, argument),
         }
+    }
+
+    /// Where stores are opened.
+    pub(crate) fn stores(&self) -> Rc<dyn Opener> {
+        self.shared.stores.clone()
     }
 
     /// Where outbound requests go: the host, or a test's transport.

@@ -1,10 +1,12 @@
-//! The extractors of the SDK's I/O: [`Client`] and [`BackgroundTasks`].
+//! The extractors of the SDK's I/O: [`Client`], [`BackgroundTasks`], and the
+//! key-value [`Store`] and [`Stores`].
 
 use super::{Argument, FromRequest, Rejection};
 use crate::background::BackgroundTasks;
 use crate::client::{Client, ClientError};
 use crate::error::HttpError;
 use crate::extract::context::RequestContext;
+use crate::kv::{DEFAULT_STORE, Store, StoreError, Stores};
 use wafer_contract::identity::REQUEST_ID_HEADER;
 
 /// A client that sends through the host (or a test's transport) and passes
@@ -28,6 +30,28 @@ impl FromRequest for BackgroundTasks {
 /// A failed outbound request ends extraction as the gateway answer it is.
 impl From<ClientError> for Rejection {
     fn from(error: ClientError) -> Self {
+        HttpError::from(error).into()
+    }
+}
+
+/// The store `default`, opened; a component not granted it gets a 500
+/// (logged: "grant it in the manifest").
+impl FromRequest for Store {
+    fn from_request(cx: &RequestContext<'_>, _: &Argument) -> Result<Self, Rejection> {
+        Ok(Stores::new(cx.stores()).open(DEFAULT_STORE)?)
+    }
+}
+
+/// Opens stores by name.
+impl FromRequest for Stores {
+    fn from_request(cx: &RequestContext<'_>, _: &Argument) -> Result<Self, Rejection> {
+        Ok(Stores::new(cx.stores()))
+    }
+}
+
+/// A store that fails ends extraction with the answer it gives.
+impl From<StoreError> for Rejection {
+    fn from(error: StoreError) -> Self {
         HttpError::from(error).into()
     }
 }

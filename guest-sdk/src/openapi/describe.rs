@@ -147,6 +147,17 @@ impl DescribeArgument for Client {
     }
 }
 
+/// Documents that the operation may answer `status` with an
+/// [`HttpError`](crate::HttpError)'s `{"detail": ...}` body: what a route's
+/// `responses = [404]` writes.
+pub fn document_error(operation: &mut OperationSpec, status: u16) {
+    let reason = StatusCode::from_u16(status)
+        .ok()
+        .and_then(|status| status.canonical_reason())
+        .unwrap_or("Error");
+    operation.add_response(status, reason, Some(detail()));
+}
+
 /// `{"detail": string}`, the body of the SDK's own error answers.
 fn detail() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
     utoipa::openapi::ObjectBuilder::new()

@@ -21,7 +21,7 @@ use utoipa::openapi::{
     ResponseBuilder, ResponsesBuilder,
 };
 
-pub use describe::{DescribeArgument, DescribeResponse};
+pub use describe::{DescribeArgument, DescribeResponse, document_error};
 #[doc(hidden)]
 pub use describe::{
     Probe, ProbeArgument, ProbeArgumentFallback, ProbeResponse, ProbeResponseFallback,

@@ -125,6 +125,32 @@ impl TestClient {
         self
     }
 
+    /// The store `name` the app's requests use, in memory: to put data in
+    /// before a test and look at it after.
+    ///
+    /// ```
+    /// use wafer::testing::TestClient;
+    /// use wafer::{get, App, Store, HttpError};
+    ///
+    /// #[get("/greeting")]
+    /// fn greeting(store: Store) -> Result<String, HttpError> {
+    ///     Ok(store.get_json::<String>("greeting")?.unwrap_or_default())
+    /// }
+    ///
+    /// let client = TestClient::new(App::new().routes(wafer::routes![greeting]));
+    /// client.store("default").set_json("greeting", "hi").expect("set");
+    /// assert_eq!(client.get("/greeting").send().text(), "hi");
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Never for the memory stores of tests.
+    pub fn store(&self, name: &str) -> crate::kv::Store {
+        crate::kv::Stores::new(self.app.stores())
+            .open(name)
+            .unwrap_or_else(|error| panic!("store {name:?}: {error}"))
+    }
+
     /// The app's OpenAPI document, as the component's `wafer:app/metadata`
     /// export returns it.
     pub fn openapi(&self) -> Value {

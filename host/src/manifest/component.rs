@@ -30,6 +30,8 @@ pub struct ComponentSpec {
     pub allowed_outbound_hosts: Vec<OutboundRule>,
     /// Environment variables its instances get (none by default).
     pub environment: Vec<(String, String)>,
+    /// The key-value stores it may open (`wasi:keyvalue`), by name.
+    pub key_value_stores: Vec<String>,
     /// How many requests, one after another, one instance may serve: 1 (the
     /// default) is a fresh instance per request.
     pub instance_reuse: u32,
@@ -58,6 +60,7 @@ impl ComponentSpec {
             limits: Limits::default(),
             allowed_outbound_hosts: Vec::new(),
             environment: Vec::new(),
+            key_value_stores: Vec::new(),
             instance_reuse: 1,
             requires_auth: false,
             allow_undocumented: false,
@@ -81,6 +84,8 @@ pub(super) struct RawComponent {
     allowed_outbound_hosts: Vec<String>,
     #[serde(default)]
     environment: BTreeMap<String, String>,
+    #[serde(default)]
+    key_value_stores: Vec<String>,
     instance_reuse: Option<u32>,
     #[serde(default)]
     requires_auth: bool,
@@ -139,6 +144,8 @@ impl RawComponent {
                 .map_err(|message| (field("allowed_outbound_hosts"), message))?,
             environment: checked_environment(self.environment)
                 .map_err(|message| (field("environment"), message))?,
+            key_value_stores: checked_store_names(self.key_value_stores)
+                .map_err(|message| (field("key_value_stores"), message))?,
             instance_reuse: match self.instance_reuse {
                 None => 1,
                 Some(0) => {
@@ -188,4 +195,21 @@ pub(super) fn is_valid_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Store names as a component lists them: valid names, each once.
+fn checked_store_names(names: Vec<String>) -> Result<Vec<String>, String> {
+    let mut checked: Vec<String> = Vec::with_capacity(names.len());
+    for name in names {
+        if !is_valid_name(&name) {
+            return Err(format!(
+                "{name:?} is not a store name: use letters, digits, '-' and '_'"
+            ));
+        }
+        if checked.contains(&name) {
+            return Err(format!("{name:?} is listed twice"));
+        }
+        checked.push(name);
+    }
+    Ok(checked)
 }

@@ -18,6 +18,7 @@
 //! allowed_outbound_hosts = ["https://api.example.com"]  # default: none
 //! environment = { GREETING = "hi" }  # default: none
 //! limits = { cpu_ms = 1000 }      # see `limits`
+//! key_value_stores = ["default"] # the stores it may open (see `key_value`)
 //! instance_reuse = 1             # requests one instance serves; >1 trades isolation for speed
 //! requires_auth = true           # its document must declare security, or the host does not start
 //! allow_undocumented = true      # requests its document does not describe pass the gate unchecked
@@ -36,11 +37,13 @@
 mod auth;
 mod component;
 mod docs;
+mod key_value;
 mod limits;
 mod outbound;
 mod rate;
 mod tls;
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -52,6 +55,7 @@ pub use auth::{
 };
 pub use component::ComponentSpec;
 pub use docs::DocsSettings;
+pub use key_value::{KvLimits, StoreKind, StoreSpec};
 pub use limits::{DEFAULT_SERVER_CONCURRENCY, Limits, MAX_INSTANCES, ServerLimits, instance_slots};
 pub use outbound::OutboundRule;
 pub use rate::{RateKey, RateLimit};
@@ -61,6 +65,7 @@ use crate::routes::RoutePattern;
 use auth::RawAuth;
 use component::{RawComponent, is_valid_name};
 use docs::{PathSetting, RawDocs, docs_settings, path_setting};
+use key_value::{RawKvLimits, RawStore};
 use limits::{RawLimits, RawServerLimits};
 use rate::RawRateLimit;
 use tls::RawTls;
@@ -124,6 +129,10 @@ pub struct Manifest {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// `[server] tls`: serve HTTPS with this certificate.
     pub tls: Option<TlsSettings>,
+    /// `[key_value_store.NAME]`: where the stores with a section are kept.
+    pub stores: BTreeMap<String, StoreSpec>,
+    /// `[key_value_limits]`.
+    pub kv_limits: KvLimits,
 }
 
 #[derive(Deserialize)]
@@ -140,6 +149,10 @@ struct RawManifest {
     #[serde(default)]
     limits: RawLimits,
     rate_limits: Option<RawRateLimit>,
+    #[serde(default)]
+    key_value_store: BTreeMap<String, RawStore>,
+    #[serde(default)]
+    key_value_limits: RawKvLimits,
 }
 
 #[derive(Deserialize, Default)]
@@ -205,6 +218,8 @@ impl Manifest {
             rate_limit: None,
             trusted_proxies: Vec::new(),
             tls: None,
+            stores: BTreeMap::new(),
+            kv_limits: KvLimits::default(),
         }
     }
 }
@@ -251,6 +266,11 @@ impl RawManifest {
             .iter()
             .map(|proxy| trusted_proxy(proxy))
             .collect::<Result<_, _>>()?;
+        let stores = self
+            .key_value_store
+            .into_iter()
+            .map(|(name, raw)| Ok((name.clone(), raw.validate(&name, base)?)))
+            .collect::<Result<_, (String, String)>>()?;
         Ok(Manifest {
             listen,
             components,
@@ -261,6 +281,8 @@ impl RawManifest {
             rate_limit,
             trusted_proxies,
             tls: self.server.tls.map(|tls| tls.resolve(base)),
+            stores,
+            kv_limits: self.key_value_limits.validate()?,
         })
     }
 }

@@ -79,10 +79,12 @@ impl Component {
                     limits.memory_bytes,
                     self.outbound.clone(),
                     Some(GuestLog::new(self.name())),
+                    self.kv.clone(),
                 ),
                 cpu,
             )
         });
+        instance.state().begin_request();
         if let Some(log) = instance.state().log() {
             let request_id = request.headers().get(REQUEST_ID);
             log.begin(request_id.and_then(|id| id.to_str().ok()).unwrap_or("-"));

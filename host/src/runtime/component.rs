@@ -14,6 +14,7 @@ use super::instance::InstancePool;
 use super::outbound::OutboundPolicy;
 use super::state::RequestState;
 use crate::manifest::{ComponentSpec, Limits};
+use crate::store::KvAccess;
 
 /// Why a component cannot be served; every variant names the component and its
 /// file.
@@ -63,6 +64,7 @@ pub struct Component {
     /// The manifest's variables and the host's own (the identity secret).
     pub(super) environment: Arc<[(String, String)]>,
     pub(super) instances: InstancePool,
+    pub(super) kv: KvAccess,
 }
 
 impl Component {
@@ -116,7 +118,13 @@ impl Component {
             // More idle instances than requests it may run at once would
             // never be used.
             instances: InstancePool::new(spec.instance_reuse, spec.limits.concurrency),
+            kv: KvAccess::default(),
         })
+    }
+
+    /// Grants the component's requests `kv`: its stores and their limits.
+    pub fn grant_stores(&mut self, kv: KvAccess) {
+        self.kv = kv;
     }
 
     /// Its manifest entry.

@@ -2,6 +2,7 @@
 //! component is instantiated with.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -14,6 +15,7 @@ use wasmtime::{
 use super::cache::ArtifactCache;
 use super::state::RequestState;
 use crate::manifest::{ComponentSpec, Limits, MAX_INSTANCES, Manifest, instance_slots};
+use crate::store::Stores;
 
 /// What one component instance may hold of the pooling allocator's core
 /// instances, memories and tables. A Rust component for `wasm32-wasip2` has
@@ -51,6 +53,8 @@ pub struct EngineOptions {
     /// host reserves what its manifest can use
     /// ([`instance_slots`]).
     pub instance_slots: u32,
+    /// Where embedded key-value stores are kept.
+    pub data_dir: PathBuf,
 }
 
 impl Default for EngineOptions {
@@ -59,6 +63,7 @@ impl Default for EngineOptions {
             cache_dir: default_cache_dir(),
             max_memory: Limits::default().memory_bytes,
             instance_slots: MAX_INSTANCES,
+            data_dir: default_data_dir(),
         }
     }
 }
@@ -79,6 +84,7 @@ impl EngineOptions {
                 manifest.server_limits.concurrency,
                 &manifest.components,
             ),
+            data_dir: default_data_dir(),
         }
     }
 }
@@ -118,6 +124,18 @@ pub fn default_cache_dir() -> Option<PathBuf> {
         .map(|cache| cache.join("wafer"))
 }
 
+/// Where the host keeps data unless told otherwise (`--data-dir`):
+/// `$XDG_DATA_HOME/wafer`, else `~/.local/share/wafer`, else `.wafer` in the
+/// working folder.
+pub fn default_data_dir() -> PathBuf {
+    std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local").join("share"))
+        })
+        .map_or_else(|| PathBuf::from(".wafer"), |data| data.join("wafer"))
+}
+
 /// The engine and linker shared by every component and request.
 #[derive(Clone)]
 pub struct Runtime {
@@ -126,6 +144,7 @@ pub struct Runtime {
     instance_slots: u32,
     linker: Linker<RequestState>,
     cache: Option<ArtifactCache>,
+    stores: Arc<Stores>,
 }
 
 impl Runtime {
@@ -167,6 +186,7 @@ impl Runtime {
         // decided by its `WasiCtx`, which grants nothing by default.
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        super::keyvalue::add_to_linker(&mut linker)?;
         start_epoch_ticker(&engine);
         let cache = options
             .cache_dir
@@ -179,7 +199,13 @@ impl Runtime {
             instance_slots: options.instance_slots,
             linker,
             cache,
+            stores: Arc::new(Stores::new(&options.data_dir)),
         })
+    }
+
+    /// The host's key-value stores.
+    pub fn stores(&self) -> &Stores {
+        &self.stores
     }
 
     /// A store for one instance: `state`'s memory limit, and a trap once the

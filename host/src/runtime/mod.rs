@@ -15,6 +15,7 @@ pub mod component;
 pub mod engine;
 pub mod guest_log;
 pub mod instance;
+pub mod keyvalue;
 mod metadata;
 pub mod outbound;
 pub mod state;

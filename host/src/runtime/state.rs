@@ -9,6 +9,7 @@ use wasmtime_wasi_http::{WasiBody, WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, 
 
 use super::guest_log::GuestLog;
 use super::outbound::OutboundPolicy;
+use crate::store::KvAccess;
 
 /// The data of one request's [`wasmtime::Store`].
 pub struct RequestState {
@@ -18,6 +19,7 @@ pub struct RequestState {
     http: WasiHttpCtx,
     hooks: OutboundPolicy,
     log: Option<GuestLog>,
+    kv: KvAccess,
 }
 
 impl RequestState {
@@ -30,18 +32,21 @@ impl RequestState {
             crate::manifest::Limits::default().memory_bytes,
             OutboundPolicy::default(),
             None,
+            KvAccess::default(),
         )
     }
 
     /// The same, with these environment variables (the host's own, such as
     /// the identity secret; never the host process's environment), at most
     /// `memory_bytes` of linear memory per memory, outbound HTTP only as
-    /// `outbound` allows, and output to `log` (or discarded).
+    /// `outbound` allows, output to `log` (or discarded), and the key-value
+    /// stores `kv` grants.
     pub fn with_env(
         env: &[(String, String)],
         memory_bytes: usize,
         outbound: OutboundPolicy,
         log: Option<GuestLog>,
+        kv: KvAccess,
     ) -> RequestState {
         let mut builder = WasiCtx::builder();
         builder
@@ -65,6 +70,7 @@ impl RequestState {
             http: WasiHttpCtx::new(),
             hooks: outbound,
             log,
+            kv,
         }
     }
 }
@@ -73,6 +79,16 @@ impl RequestState {
     /// Where the guest's output goes, if anywhere.
     pub fn log(&self) -> Option<&GuestLog> {
         self.log.as_ref()
+    }
+
+    /// Starts the instance's next request: a new key-value budget.
+    pub fn begin_request(&mut self) {
+        self.kv.begin();
+    }
+
+    /// The key-value access and the table its handles live in.
+    pub(super) fn kv_parts(&mut self) -> (&mut KvAccess, &mut ResourceTable) {
+        (&mut self.kv, &mut self.table)
     }
 }
 

@@ -47,6 +47,17 @@ fn agent() -> &'static ureq::Agent {
 
 /// Sends `method url` with these headers and body.
 pub(crate) fn request(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+    try_request(method, url, headers, body).unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// [`request`], with a connection that fails (a server killed mid-request)
+/// as an error.
+pub(crate) fn try_request(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Result<Reply, String> {
     let mut builder = http::Request::builder().method(method).uri(url);
     for (name, value) in headers {
         builder = builder.header(*name, *value);
@@ -54,7 +65,7 @@ pub(crate) fn request(method: &str, url: &str, headers: &[(&str, &str)], body: &
     let request = builder.body(body.to_vec()).expect("valid request");
     let mut response = agent()
         .run(request)
-        .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+        .map_err(|e| format!("{method} {url}: {e}"))?;
     let headers = response
         .headers()
         .iter()
@@ -71,12 +82,12 @@ pub(crate) fn request(method: &str, url: &str, headers: &[(&str, &str)], body: &
         .with_config()
         .limit(64 << 20)
         .read_to_string()
-        .unwrap_or_else(|e| panic!("{method} {url}: reading the body: {e}"));
-    Reply {
+        .map_err(|e| format!("{method} {url}: reading the body: {e}"))?;
+    Ok(Reply {
         status,
         headers,
         body,
-    }
+    })
 }
 
 /// Sends `text` as is over a new connection to `url`'s host and returns what

@@ -5,8 +5,8 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// The components the tests use, built together.
-const COMPONENTS: [&str; 7] = [
-    "hello", "items", "auth", "gateway", "faulty", "plain", "echo",
+const COMPONENTS: [&str; 9] = [
+    "hello", "items", "auth", "gateway", "todos", "faulty", "plain", "echo", "kvdraft",
 ];
 
 /// The workspace root.

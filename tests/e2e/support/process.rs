@@ -29,6 +29,11 @@ impl Server {
             .arg("serve")
             .args(args)
             .args(["--listen", "127.0.0.1:0"]);
+        // Stores go to a folder of the test run, never the user's data
+        // directory (`--data-dir` in `args` overrides it).
+        let data = tempfile::tempdir().expect("temporary folder");
+        command.env("WAFER_DATA_DIR", data.path());
+        remove_at_exit(data);
         Server::start(command, "wafer: listening on ")
             .unwrap_or_else(|log| panic!("wafer did not start:\n{log}"))
     }
