@@ -229,11 +229,9 @@ fn the_gateway_fans_out_and_streams_the_same_under_spin() {
         return;
     };
     let upstream = Upstream::start();
-    let folder = tempfile::tempdir().expect("temporary folder");
-    let manifest = folder.path().join("spin.toml");
-    std::fs::write(
-        &manifest,
-        format!(
+    let (spin, _folder) = spin_up(
+        &spin,
+        &format!(
             "spin_manifest_version = 2\n\n[application]\nname = \"gateway\"\nversion = \"0.1.0\"\n\n\
              [[trigger.http]]\nroute = \"/gateway/...\"\ncomponent = \"gateway\"\n\n\
              [component.gateway]\nsource = {:?}\nallowed_outbound_hosts = [{:?}]\n\
@@ -242,20 +240,7 @@ fn the_gateway_fans_out_and_streams_the_same_under_spin() {
             upstream.url,
             upstream.url,
         ),
-    )
-    .expect("write spin.toml");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port();
-    let mut command = Command::new(spin);
-    command
-        .current_dir(folder.path())
-        .env("SPIN_HOME", folder.path().join("home"))
-        .args(["up", "--listen", &format!("127.0.0.1:{port}"), "-f"])
-        .arg(&manifest);
-    let spin = Server::start(command, "Serving ")
-        .unwrap_or_else(|log| panic!("spin up did not start:\n{log}"));
+    );
 
     fans_out_at_once(&spin);
     let events = spin.get("/gateway/events?n=3&interval_ms=100");
@@ -275,6 +260,72 @@ fn the_gateway_fans_out_and_streams_the_same_under_spin() {
         )
     );
     drop(spin);
+}
+
+/// The todos run on Spin's own default store, through the same
+/// `wasi:keyvalue@0.2.0-draft2`; without the grant, Spin denies the store as
+/// Wafer does.
+#[test]
+fn the_todos_run_on_spins_key_value_store() {
+    let Some(spin) = std::env::var_os("SPIN").map(PathBuf::from) else {
+        eprintln!("skipped: set SPIN to a spin binary to run the todos under Spin");
+        return;
+    };
+    let serve = |grants: &str| {
+        spin_up(
+            &spin,
+            &format!(
+                "spin_manifest_version = 2\n\n[application]\nname = \"todos\"\nversion = \"0.1.0\"\n\n\
+                 [[trigger.http]]\nroute = \"/todos/...\"\ncomponent = \"todos\"\n\n\
+                 [component.todos]\nsource = {:?}\nkey_value_stores = [{grants}]\n",
+                wasm("todos"),
+            ),
+        )
+    };
+    let (spin_todos, _folder) = serve("\"default\"");
+    let created = spin_todos.post_json("/todos", r#"{"title":"milk"}"#);
+    assert_eq!(
+        (created.status, created.body.as_str()),
+        (201, r#"{"id":1,"title":"milk","done":false}"#)
+    );
+    assert_eq!(
+        spin_todos.get("/todos/1").body,
+        r#"{"id":1,"title":"milk","done":false}"#
+    );
+    assert_eq!(
+        spin_todos.get("/todos").body,
+        r#"[{"id":1,"title":"milk","done":false}]"#
+    );
+    assert_eq!(spin_todos.send("DELETE", "/todos/1", &[], b"").status, 204);
+    assert_eq!(spin_todos.get("/todos/1").status, 404);
+    drop(spin_todos);
+    let (denied, _folder) = serve("");
+    assert_eq!(
+        denied.post_json("/todos", r#"{"title":"milk"}"#).status,
+        500
+    );
+}
+
+/// `spin up` of a `spin.toml` with this text, on a free port, in a folder of
+/// its own (Spin keeps its default store and logs there), kept as long as
+/// the server.
+fn spin_up(spin: &std::path::Path, manifest: &str) -> (Server, tempfile::TempDir) {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let path = folder.path().join("spin.toml");
+    std::fs::write(&path, manifest).expect("write spin.toml");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let mut command = Command::new(spin);
+    command
+        .current_dir(folder.path())
+        .env("SPIN_HOME", folder.path().join("home"))
+        .args(["up", "--listen", &format!("127.0.0.1:{port}"), "-f"])
+        .arg(&path);
+    let server = Server::start(command, "Serving ")
+        .unwrap_or_else(|log| panic!("spin up did not start:\n{log}"));
+    (server, folder)
 }
 
 /// The gateway's three 300 ms upstream calls run at once: the answer comes in
