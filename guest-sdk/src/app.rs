@@ -152,9 +152,13 @@ impl App {
         self.openapi().to_string()
     }
 
-    /// Where the app's stores are opened.
-    pub(crate) fn stores(&self) -> Rc<dyn crate::kv::Opener> {
+    /// Where the app's stores are opened, if not by the host.
+    pub(crate) fn stores(&self) -> Option<Rc<dyn crate::kv::Opener>> {
         self.shared.stores.clone()
+    }
+
+    pub(crate) fn override_config(&mut self, config: Vec<(String, String)>) {
+        self.shared.config = Some(config);
     }
 
     pub(crate) fn override_transport(&mut self, transport: Rc<dyn Transport>) {

@@ -63,6 +63,7 @@
 mod app;
 mod background;
 pub mod client;
+pub mod config;
 mod error;
 pub mod extract;
 pub mod kv;

@@ -94,6 +94,7 @@ fn benchmarks(c: &mut Criterion) {
                     Default::default(),
                     None,
                     Default::default(),
+                    Default::default(),
                 );
                 let mut store = runtime.store(state, CPU);
                 fresh

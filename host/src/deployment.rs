@@ -14,7 +14,7 @@ use tracing::{info, warn};
 
 use crate::auth::{ComponentGate, Gate};
 use crate::docs::{self, ComponentDoc, Docs};
-use crate::manifest::{ComponentSpec, Manifest};
+use crate::manifest::{ComponentSpec, Manifest, variable_values};
 use crate::rate::Limiter;
 use crate::routes::RouteTable;
 use crate::runtime::{Component, Runtime};
@@ -61,7 +61,19 @@ impl Deployment {
         .context("loading stopped")??;
         let mut routes = Vec::with_capacity(components.len());
         let mut documents = Vec::with_capacity(components.len());
+        // Resolved before anything serves: a required variable without a
+        // value stops the load, naming it.
+        let values = variable_values(&manifest.variables, &|name| std::env::var(name).ok())
+            .map_err(anyhow::Error::msg)?;
         for mut component in components {
+            component.grant_config(
+                component
+                    .spec()
+                    .config
+                    .iter()
+                    .map(|(key, template)| (key.clone(), template.render(&values)))
+                    .collect(),
+            );
             let stores = runtime
                 .stores()
                 .grant(&component.spec().key_value_stores, &manifest.stores)

@@ -28,6 +28,12 @@ fn components_import_only_standard_wasi_and_export_the_handler_and_metadata() {
                 import.starts_with("wasi:") && import.contains("@0.2."),
                 "{name} imports {import}, which is not a standard WASI 0.2 interface"
             );
+            // What a component does not use, it does not import: these run
+            // on hosts without key-value stores or config (wasmtime serve).
+            assert!(
+                !import.starts_with("wasi:keyvalue") && !import.starts_with("wasi:config"),
+                "{name} imports {import}, which it does not use"
+            );
         }
         let exports: Vec<String> = ty
             .exports(&engine)

@@ -10,6 +10,7 @@
 
 mod browser;
 mod compatibility;
+mod config;
 mod docs;
 mod examples;
 mod faults;

@@ -27,20 +27,26 @@ pub(crate) struct Shared {
     pub(crate) state: HashMap<TypeId, Box<dyn Any>>,
     pub(crate) overrides: HashMap<TypeId, Override>,
     pub(crate) transport: Option<Rc<dyn Transport>>,
-    pub(crate) stores: Rc<dyn Opener>,
+    /// `None` in a component: the host's `wasi:keyvalue`, reached only from
+    /// the store extractors, so that a component that opens no store does not
+    /// import the interface (and still runs on hosts without it).
+    pub(crate) stores: Option<Rc<dyn Opener>>,
+    /// A test's config, in place of the host's `wasi:config`.
+    pub(crate) config: Option<Vec<(String, String)>>,
 }
 
 impl Default for Shared {
     fn default() -> Self {
         #[cfg(target_arch = "wasm32")]
-        let stores = crate::kv::host_opener();
+        let stores = None;
         #[cfg(not(target_arch = "wasm32"))]
-        let stores: Rc<dyn Opener> = Rc::new(crate::kv::MemoryStores::default());
+        let stores: Option<Rc<dyn Opener>> = Some(Rc::new(crate::kv::MemoryStores::default()));
         Shared {
             state: HashMap::new(),
             overrides: HashMap::new(),
             transport: None,
             stores,
+            config: None,
         }
     }
 }
@@ -189,8 +195,13 @@ impl<'r> RequestContext<'r> {
         }
     }
 
-    /// Where stores are opened.
-    pub(crate) fn stores(&self) -> Rc<dyn Opener> {
+    /// A test's config, if it gave one.
+    pub(crate) fn config(&self) -> Option<Vec<(String, String)>> {
+        self.shared.config.clone()
+    }
+
+    /// Where stores are opened: a test's memory, or (`None`) the host.
+    pub(crate) fn stores(&self) -> Option<Rc<dyn Opener>> {
         self.shared.stores.clone()
     }
 

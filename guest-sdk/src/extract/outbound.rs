@@ -37,15 +37,22 @@ impl From<ClientError> for Rejection {
 /// The store `default`, opened; a component not granted it gets a 500
 /// (logged: "grant it in the manifest").
 impl FromRequest for Store {
-    fn from_request(cx: &RequestContext<'_>, _: &Argument) -> Result<Self, Rejection> {
-        Ok(Stores::new(cx.stores()).open(DEFAULT_STORE)?)
+    fn from_request(cx: &RequestContext<'_>, argument: &Argument) -> Result<Self, Rejection> {
+        Ok(Stores::from_request(cx, argument)?.open(DEFAULT_STORE)?)
     }
 }
 
-/// Opens stores by name.
+/// Opens stores by name: a test's, or the host's `wasi:keyvalue` (only
+/// here, so that only components that open stores import it).
 impl FromRequest for Stores {
     fn from_request(cx: &RequestContext<'_>, _: &Argument) -> Result<Self, Rejection> {
-        Ok(Stores::new(cx.stores()))
+        #[cfg(target_arch = "wasm32")]
+        let opener = cx.stores().unwrap_or_else(crate::kv::host_opener);
+        #[cfg(not(target_arch = "wasm32"))]
+        let opener = cx.stores().ok_or_else(|| {
+            Rejection::internal(format_args!("no key-value stores outside a component"))
+        })?;
+        Ok(Stores::new(opener))
     }
 }
 

@@ -125,6 +125,42 @@ impl TestClient {
         self
     }
 
+    /// Gives the app this configuration, in place of the host's
+    /// `wasi:config` (see [`Settings`](crate::config::Settings)).
+    ///
+    /// ```
+    /// use serde::Deserialize;
+    /// use wafer::config::Settings;
+    /// use wafer::testing::TestClient;
+    /// use wafer::{get, App};
+    ///
+    /// #[derive(Deserialize, Clone)]
+    /// struct Limits { max_items: u32 }
+    ///
+    /// #[get("/max")]
+    /// fn max(Settings(limits): Settings<Limits>) -> String {
+    ///     limits.max_items.to_string()
+    /// }
+    ///
+    /// let mut client = TestClient::new(App::new().routes(wafer::routes![max]));
+    /// client.config([("max_items", "25")]);
+    /// assert_eq!(client.get("/max").send().text(), "25");
+    /// client.config([("max_items", "many")]);
+    /// assert_eq!(client.get("/max").send().status(), 500);
+    /// ```
+    pub fn config<K: Into<String>, V: Into<String>>(
+        &mut self,
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> &mut Self {
+        self.app.override_config(
+            pairs
+                .into_iter()
+                .map(|(key, value)| (key.into(), value.into()))
+                .collect(),
+        );
+        self
+    }
+
     /// The store `name` the app's requests use, in memory: to put data in
     /// before a test and look at it after.
     ///
@@ -144,9 +180,13 @@ impl TestClient {
     ///
     /// # Panics
     ///
-    /// Never for the memory stores of tests.
+    /// Never for the memory stores of tests (natively).
     pub fn store(&self, name: &str) -> crate::kv::Store {
-        crate::kv::Stores::new(self.app.stores())
+        let opener = self
+            .app
+            .stores()
+            .unwrap_or_else(|| panic!("store {name:?}: the app has no test stores"));
+        crate::kv::Stores::new(opener)
             .open(name)
             .unwrap_or_else(|error| panic!("store {name:?}: {error}"))
     }

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::limits::{Limits, RawLimits};
 use super::outbound::OutboundRule;
 use super::rate::{RateLimit, RawRateLimit};
+use super::variables::{Template, Variable};
 use crate::routes::RoutePattern;
 
 /// One component of a manifest.
@@ -32,6 +33,8 @@ pub struct ComponentSpec {
     pub environment: Vec<(String, String)>,
     /// The key-value stores it may open (`wasi:keyvalue`), by name.
     pub key_value_stores: Vec<String>,
+    /// What `wasi:config` gives it: keys and their templates.
+    pub config: Vec<(String, Template)>,
     /// How many requests, one after another, one instance may serve: 1 (the
     /// default) is a fresh instance per request.
     pub instance_reuse: u32,
@@ -61,6 +64,7 @@ impl ComponentSpec {
             allowed_outbound_hosts: Vec::new(),
             environment: Vec::new(),
             key_value_stores: Vec::new(),
+            config: Vec::new(),
             instance_reuse: 1,
             requires_auth: false,
             allow_undocumented: false,
@@ -86,6 +90,8 @@ pub(super) struct RawComponent {
     environment: BTreeMap<String, String>,
     #[serde(default)]
     key_value_stores: Vec<String>,
+    #[serde(default)]
+    config: BTreeMap<String, String>,
     instance_reuse: Option<u32>,
     #[serde(default)]
     requires_auth: bool,
@@ -104,6 +110,7 @@ impl RawComponent {
         field: &dyn Fn(&str) -> String,
         base: &Path,
         defaults: Limits,
+        variables: &BTreeMap<String, Variable>,
     ) -> Result<ComponentSpec, (String, String)> {
         if !is_valid_name(&self.name) {
             return Err((
@@ -146,6 +153,7 @@ impl RawComponent {
                 .map_err(|message| (field("environment"), message))?,
             key_value_stores: checked_store_names(self.key_value_stores)
                 .map_err(|message| (field("key_value_stores"), message))?,
+            config: super::variables::config(self.config, variables, field)?,
             instance_reuse: match self.instance_reuse {
                 None => 1,
                 Some(0) => {

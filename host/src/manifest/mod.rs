@@ -19,6 +19,7 @@
 //! environment = { GREETING = "hi" }  # default: none
 //! limits = { cpu_ms = 1000 }      # see `limits`
 //! key_value_stores = ["default"] # the stores it may open (see `key_value`)
+//! config = { upstream = "{{ upstream_url }}" }  # what wasi:config gives it (see `variables`)
 //! instance_reuse = 1             # requests one instance serves; >1 trades isolation for speed
 //! requires_auth = true           # its document must declare security, or the host does not start
 //! allow_undocumented = true      # requests its document does not describe pass the gate unchecked
@@ -42,6 +43,7 @@ mod limits;
 mod outbound;
 mod rate;
 mod tls;
+mod variables;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -60,6 +62,7 @@ pub use limits::{DEFAULT_SERVER_CONCURRENCY, Limits, MAX_INSTANCES, ServerLimits
 pub use outbound::OutboundRule;
 pub use rate::{RateKey, RateLimit};
 pub use tls::TlsSettings;
+pub use variables::{Template, Variable, values as variable_values};
 
 use crate::routes::RoutePattern;
 use auth::RawAuth;
@@ -69,6 +72,7 @@ use key_value::{RawKvLimits, RawStore};
 use limits::{RawLimits, RawServerLimits};
 use rate::RawRateLimit;
 use tls::RawTls;
+use variables::RawVariable;
 
 /// Where the health check is served unless the manifest says otherwise.
 pub const DEFAULT_HEALTH_PATH: &str = "/healthz";
@@ -133,6 +137,8 @@ pub struct Manifest {
     pub stores: BTreeMap<String, StoreSpec>,
     /// `[key_value_limits]`.
     pub kv_limits: KvLimits,
+    /// `[variables]`: what components' `config` is made of.
+    pub variables: BTreeMap<String, Variable>,
 }
 
 #[derive(Deserialize)]
@@ -153,6 +159,8 @@ struct RawManifest {
     key_value_store: BTreeMap<String, RawStore>,
     #[serde(default)]
     key_value_limits: RawKvLimits,
+    #[serde(default)]
+    variables: BTreeMap<String, RawVariable>,
 }
 
 #[derive(Deserialize, Default)]
@@ -220,6 +228,7 @@ impl Manifest {
             tls: None,
             stores: BTreeMap::new(),
             kv_limits: KvLimits::default(),
+            variables: BTreeMap::new(),
         }
     }
 }
@@ -241,7 +250,8 @@ impl RawManifest {
             })
             .transpose()?;
         let limits = self.limits.apply(Limits::default(), "limits")?;
-        let components = components(self.component, base, limits)?;
+        let variables = variables::variables(self.variables)?;
+        let components = components(self.component, base, limits, &variables)?;
         let health = path_setting(
             "server.health",
             self.server.health,
@@ -283,6 +293,7 @@ impl RawManifest {
             tls: self.server.tls.map(|tls| tls.resolve(base)),
             stores,
             kv_limits: self.key_value_limits.validate()?,
+            variables,
         })
     }
 }
@@ -306,6 +317,7 @@ fn components(
     raw: Vec<RawComponent>,
     base: &Path,
     limits: Limits,
+    variables: &BTreeMap<String, Variable>,
 ) -> Result<Vec<ComponentSpec>, (String, String)> {
     if raw.is_empty() {
         return Err((
@@ -316,7 +328,7 @@ fn components(
     let mut components: Vec<ComponentSpec> = Vec::new();
     for (index, component) in raw.into_iter().enumerate() {
         let field = |name: &str| format!("component[{index}].{name}");
-        let component = component.validate(&field, base, limits)?;
+        let component = component.validate(&field, base, limits, variables)?;
         if let Some(other) = components.iter().find(|other| other.name == component.name) {
             return Err((
                 field("name"),

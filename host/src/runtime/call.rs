@@ -80,6 +80,7 @@ impl Component {
                     self.outbound.clone(),
                     Some(GuestLog::new(self.name())),
                     self.kv.clone(),
+                    self.config.clone(),
                 ),
                 cpu,
             )

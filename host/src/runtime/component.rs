@@ -9,6 +9,7 @@ use thiserror::Error;
 use wasmtime::component::InstancePre;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 
+use super::config::Config;
 use super::engine::Runtime;
 use super::instance::InstancePool;
 use super::outbound::OutboundPolicy;
@@ -65,6 +66,7 @@ pub struct Component {
     pub(super) environment: Arc<[(String, String)]>,
     pub(super) instances: InstancePool,
     pub(super) kv: KvAccess,
+    pub(super) config: Config,
 }
 
 impl Component {
@@ -119,7 +121,13 @@ impl Component {
             // never be used.
             instances: InstancePool::new(spec.instance_reuse, spec.limits.concurrency),
             kv: KvAccess::default(),
+            config: Config::default(),
         })
+    }
+
+    /// Gives the component's requests `config` through `wasi:config`.
+    pub fn grant_config(&mut self, config: Config) {
+        self.config = config;
     }
 
     /// Grants the component's requests `kv`: its stores and their limits.

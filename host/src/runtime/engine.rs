@@ -187,6 +187,7 @@ impl Runtime {
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
         super::keyvalue::add_to_linker(&mut linker)?;
+        super::config::add_to_linker(&mut linker)?;
         start_epoch_ticker(&engine);
         let cache = options
             .cache_dir

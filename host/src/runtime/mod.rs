@@ -12,6 +12,7 @@
 pub mod cache;
 mod call;
 pub mod component;
+pub mod config;
 pub mod engine;
 pub mod guest_log;
 pub mod instance;

@@ -7,6 +7,7 @@ use wasmtime::{StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiBody, WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
+use super::config::Config;
 use super::guest_log::GuestLog;
 use super::outbound::OutboundPolicy;
 use crate::store::KvAccess;
@@ -20,6 +21,7 @@ pub struct RequestState {
     hooks: OutboundPolicy,
     log: Option<GuestLog>,
     kv: KvAccess,
+    config: Config,
 }
 
 impl RequestState {
@@ -33,20 +35,22 @@ impl RequestState {
             OutboundPolicy::default(),
             None,
             KvAccess::default(),
+            Config::default(),
         )
     }
 
     /// The same, with these environment variables (the host's own, such as
     /// the identity secret; never the host process's environment), at most
     /// `memory_bytes` of linear memory per memory, outbound HTTP only as
-    /// `outbound` allows, output to `log` (or discarded), and the key-value
-    /// stores `kv` grants.
+    /// `outbound` allows, output to `log` (or discarded), the key-value
+    /// stores `kv` grants, and `config` for `wasi:config`.
     pub fn with_env(
         env: &[(String, String)],
         memory_bytes: usize,
         outbound: OutboundPolicy,
         log: Option<GuestLog>,
         kv: KvAccess,
+        config: Config,
     ) -> RequestState {
         let mut builder = WasiCtx::builder();
         builder
@@ -71,6 +75,7 @@ impl RequestState {
             hooks: outbound,
             log,
             kv,
+            config,
         }
     }
 }
@@ -84,6 +89,11 @@ impl RequestState {
     /// Starts the instance's next request: a new key-value budget.
     pub fn begin_request(&mut self) {
         self.kv.begin();
+    }
+
+    /// The component's config.
+    pub(super) fn config(&self) -> &Config {
+        &self.config
     }
 
     /// The key-value access and the table its handles live in.

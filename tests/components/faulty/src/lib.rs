@@ -208,6 +208,19 @@ fn background_error(tasks: BackgroundTasks) -> Result<&'static str, wafer::HttpE
     Err(wafer::HttpError::conflict("no"))
 }
 
+/// What the manifest's `config` gives this component.
+#[derive(serde::Deserialize, Clone)]
+struct Greeting {
+    greeting: String,
+    times: u32,
+}
+
+/// Says the configured greeting the configured number of times.
+#[get("/faulty/settings")]
+fn settings(wafer::config::Settings(greeting): wafer::config::Settings<Greeting>) -> String {
+    vec![greeting.greeting; greeting.times as usize].join(" ")
+}
+
 /// The test app.
 pub fn app() -> App {
     App::new()
@@ -220,7 +233,8 @@ pub fn app() -> App {
             background,
             background_spin,
             background_fail,
-            background_error
+            background_error,
+            settings
         ])
 }
 
