@@ -138,11 +138,14 @@ impl Backend for SqliteBackend {
     }
 
     async fn list_keys(&self, cursor: Option<&str>, limit: usize) -> Result<KeyPage, StoreError> {
-        let after = cursor.unwrap_or("").to_owned();
+        let after = cursor.map(str::to_owned);
         let fetch = i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX);
         self.run(move |connection| {
+            // Without a cursor, from the very first key (the empty one too).
             let mut statement = connection
-                .prepare_cached("SELECT key FROM kv WHERE key > ?1 ORDER BY key LIMIT ?2")
+                .prepare_cached(
+                    "SELECT key FROM kv WHERE ?1 IS NULL OR key > ?1 ORDER BY key LIMIT ?2",
+                )
                 .map_err(sql)?;
             let keys = statement
                 .query_map(params![after, fetch], |row| row.get::<_, String>(0))

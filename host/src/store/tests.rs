@@ -42,6 +42,13 @@ async fn behaves_as_a_store(store: &dyn Backend) {
         .expect("set");
     assert!(store.increment("big", 1).await.is_err(), "overflow");
 
+    store
+        .set("", b"empty".to_vec())
+        .await
+        .expect("the empty key");
+    assert_eq!(store.list_keys(None, 1).await.expect("page").keys, [""]);
+    store.delete("").await.expect("delete");
+
     assert_eq!(store.swap("c", None, b"x".to_vec()).await, Ok(true));
     assert_eq!(store.swap("c", None, b"y".to_vec()).await, Ok(false));
     assert_eq!(store.swap("c", Some(b"x"), b"y".to_vec()).await, Ok(true));
