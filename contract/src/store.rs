@@ -5,3 +5,33 @@
 /// (its Redis is down, its database locked for too long): the SDK answers
 /// those with 503 and `Retry-After` rather than 500.
 pub const UNAVAILABLE: &str = "unavailable: ";
+
+/// How a counter is stored: its decimal digits. `increment` reads the value
+/// at a key that way (none is 0), adds `delta` and gives the number to
+/// store, or says why it cannot: the host's stores and the SDK's test stores
+/// count alike.
+pub fn incremented(current: Option<&[u8]>, delta: i64) -> Result<i64, &'static str> {
+    let current = match current {
+        None => 0,
+        Some(bytes) => std::str::from_utf8(bytes)
+            .ok()
+            .and_then(|text| text.trim().parse::<i64>().ok())
+            .ok_or("the value is not a number to increment")?,
+    };
+    current
+        .checked_add(delta)
+        .ok_or("the increment overflows a 64-bit number")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::incremented;
+
+    #[test]
+    fn counters_are_decimal_digits() {
+        assert_eq!(incremented(None, 5), Ok(5));
+        assert_eq!(incremented(Some(b"-2"), 3), Ok(1));
+        assert!(incremented(Some(b"x"), 1).is_err());
+        assert!(incremented(Some(i64::MAX.to_string().as_bytes()), 1).is_err());
+    }
+}

@@ -75,18 +75,8 @@ impl Bucket for MemoryBucket {
 
     fn increment(&self, key: &str, delta: i64) -> Result<i64, StoreError> {
         let mut data = self.data.borrow_mut();
-        let current = match data.get(key) {
-            None => 0,
-            Some(bytes) => std::str::from_utf8(bytes)
-                .ok()
-                .and_then(|text| text.parse::<i64>().ok())
-                .ok_or_else(|| {
-                    StoreError::Other("the value is not a number to increment".into())
-                })?,
-        };
-        let value = current
-            .checked_add(delta)
-            .ok_or_else(|| StoreError::Other("the increment overflows a 64-bit number".into()))?;
+        let value = wafer_contract::store::incremented(data.get(key).map(Vec::as_slice), delta)
+            .map_err(|reason| StoreError::Other(reason.into()))?;
         data.insert(key.to_owned(), value.to_string().into_bytes());
         Ok(value)
     }

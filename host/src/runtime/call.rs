@@ -78,7 +78,8 @@ impl Component {
                     &self.environment,
                     limits.memory_bytes,
                     self.outbound.clone(),
-                    Some(GuestLog::new(self.name())),
+                    // The component's name is shared, not copied, per instance.
+                    Some(GuestLog::new(self.outbound.component().clone())),
                     self.kv.clone(),
                     self.config.clone(),
                 ),

@@ -49,9 +49,9 @@ impl Stream {
 
 impl GuestLog {
     /// The log of an instance of `component`.
-    pub fn new(component: &str) -> GuestLog {
+    pub fn new(component: Arc<str>) -> GuestLog {
         GuestLog(Arc::new(Mutex::new(Lines {
-            component: component.into(),
+            component,
             request_id: String::new(),
             partial: [Vec::new(), Vec::new()],
             budget: BUDGET,

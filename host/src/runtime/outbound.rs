@@ -29,6 +29,11 @@ impl OutboundPolicy {
         }
     }
 
+    /// The component whose policy it is.
+    pub fn component(&self) -> &Arc<str> {
+        &self.component
+    }
+
     /// Whether a guest may send a request to `uri`.
     pub fn check(&self, uri: &Uri) -> bool {
         let scheme = uri.scheme_str().unwrap_or("https").to_ascii_lowercase();

@@ -47,18 +47,11 @@ pub trait Backend: Send + Sync {
     ) -> Result<bool, StoreError>;
 }
 
-/// The number a stored value holds for [`Backend::increment`], plus `delta`.
+/// The number a stored value holds for [`Backend::increment`], plus `delta`
+/// (the rule the SDK's test stores keep too).
 pub(super) fn incremented(current: Option<&[u8]>, delta: i64) -> Result<i64, StoreError> {
-    let current = match current {
-        None => 0,
-        Some(bytes) => std::str::from_utf8(bytes)
-            .ok()
-            .and_then(|text| text.trim().parse::<i64>().ok())
-            .ok_or_else(|| StoreError::Other("the value is not a number to increment".into()))?,
-    };
-    current
-        .checked_add(delta)
-        .ok_or_else(|| StoreError::Other("the increment overflows a 64-bit number".into()))
+    wafer_contract::store::incremented(current, delta)
+        .map_err(|reason| StoreError::Other(reason.into()))
 }
 
 /// The page of `keys` (fetched one more than `limit`, to know whether more
