@@ -14,7 +14,7 @@ use tracing::{info, warn};
 
 use crate::auth::{ComponentGate, Gate};
 use crate::docs::{self, ComponentDoc, Docs};
-use crate::manifest::{ComponentSpec, Manifest, variable_values};
+use crate::manifest::{ComponentSpec, Manifest, VariablesFile, variable_values};
 use crate::rate::Limiter;
 use crate::routes::RouteTable;
 use crate::runtime::{Component, Runtime};
@@ -42,9 +42,14 @@ pub struct Deployed {
 impl Deployment {
     /// Loads every component of `manifest` into `runtime` (compiling them
     /// off the async threads), reads their documents, builds the gate from
-    /// them and merges them into the docs. Fails with a message naming the
-    /// component and the fix.
-    pub async fn load(runtime: &Runtime, manifest: &Manifest) -> anyhow::Result<Deployment> {
+    /// them and merges them into the docs; the variables' values come from
+    /// the environment, then `variables` (a `--variables-file`), then the
+    /// defaults. Fails with a message naming the component and the fix.
+    pub async fn load(
+        runtime: &Runtime,
+        manifest: &Manifest,
+        variables: Option<&VariablesFile>,
+    ) -> anyhow::Result<Deployment> {
         let mut gate = Gate::new(&manifest.auth, &manifest.components)?;
         let host_env: HashMap<String, Vec<(String, String)>> = manifest
             .components
@@ -63,8 +68,12 @@ impl Deployment {
         let mut documents = Vec::with_capacity(components.len());
         // Resolved before anything serves: a required variable without a
         // value stops the load, naming it.
-        let values = variable_values(&manifest.variables, &|name| std::env::var(name).ok())
-            .map_err(anyhow::Error::msg)?;
+        let values = variable_values(
+            &manifest.variables,
+            &|name| std::env::var(name).ok(),
+            variables,
+        )
+        .map_err(anyhow::Error::msg)?;
         for mut component in components {
             component.grant_config(
                 component
@@ -76,7 +85,11 @@ impl Deployment {
             );
             let stores = runtime
                 .stores()
-                .grant(&component.spec().key_value_stores, &manifest.stores)
+                .grant(
+                    &component.spec().key_value_stores,
+                    &manifest.stores,
+                    &values,
+                )
                 .map_err(anyhow::Error::msg)?;
             component.grant_stores(KvAccess::new(stores, manifest.kv_limits));
             let document = read_document(runtime, &component, manifest.docs.strict).await?;

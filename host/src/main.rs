@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand};
 use tracing::info;
 mod cli;
 
-use wafer_host::deployment::{self, Deployment};
+use wafer_host::deployment;
 use wafer_host::docs::{ComponentDoc, merged_document};
 use wafer_host::manifest::{DEFAULT_LISTEN, Manifest};
 use wafer_host::runtime::engine::default_cache_dir;
@@ -67,6 +67,10 @@ struct ServeArgs {
     /// ~/.local/share/wafer].
     #[arg(long, env = "WAFER_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// A TOML file of variable values (`api_key = "..."`), read at each
+    /// (re)load; the environment's WAFER_VARIABLE_<NAME> comes first.
+    #[arg(long, env = "WAFER_VARIABLES_FILE")]
+    variables_file: Option<PathBuf>,
     /// Compile components on every start instead of caching them.
     #[arg(long, conflicts_with = "cache_dir")]
     no_cache: bool,
@@ -114,7 +118,11 @@ fn main() {
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let manifest = read_target(&args.target)?;
+    let sources = cli::reload::Sources {
+        target: args.target.clone(),
+        variables: args.variables_file.clone(),
+    };
+    let manifest = sources.manifest()?;
     if args.build {
         build(&manifest, &args.target)?;
     }
@@ -138,7 +146,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let tokio = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     tokio.block_on(async move {
         let count = manifest.components.len();
-        let deployment = Deployment::load(&runtime, &manifest).await?;
+        let deployment = sources.deploy(&runtime, &manifest).await?;
         // Entries this start used are marked; the rest are pruned in the
         // background, so that the start does not wait for it.
         if let Some(cache) = runtime.cache().cloned() {
@@ -178,7 +186,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             runtime,
             certificates,
             hangup,
-            args.target.clone(),
+            sources,
             args.watch,
         ));
         server.serve(listener, shutdown).await;

@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use crate::support::components::{cargo, target_dir};
+use crate::support::redis::RedisServer;
 use crate::support::upstream::Upstream;
 use crate::support::{Reply, Server, wasm, workspace};
 
@@ -246,6 +247,7 @@ fn the_gateway_fans_out_and_streams_the_same_under_spin() {
             upstream.url,
             upstream.url,
         ),
+        None,
     );
 
     fans_out_at_once(&spin);
@@ -277,17 +279,7 @@ fn the_todos_run_on_spins_key_value_store() {
         eprintln!("skipped: set SPIN to a spin binary to run the todos under Spin");
         return;
     };
-    let serve = |grants: &str| {
-        spin_up(
-            &spin,
-            &format!(
-                "spin_manifest_version = 2\n\n[application]\nname = \"todos\"\nversion = \"0.1.0\"\n\n\
-                 [[trigger.http]]\nroute = \"/todos/...\"\ncomponent = \"todos\"\n\n\
-                 [component.todos]\nsource = {:?}\nkey_value_stores = [{grants}]\n",
-                wasm("todos"),
-            ),
-        )
-    };
+    let serve = |grants: &str| spin_up(&spin, &spin_todos_manifest(grants), None);
     let (spin_todos, _folder) = serve("\"default\"");
     let created = spin_todos.post_json("/todos", r#"{"title":"milk"}"#);
     assert_eq!(
@@ -312,10 +304,63 @@ fn the_todos_run_on_spins_key_value_store() {
     );
 }
 
-/// `spin up` of a `spin.toml` with this text, on a free port, in a folder of
-/// its own (Spin keeps its default store and logs there), kept as long as
-/// the server.
-fn spin_up(spin: &std::path::Path, manifest: &str) -> (Server, tempfile::TempDir) {
+/// A Wafer host and a Spin app given the same Redis share the todos: the
+/// same keys, the same counter (Spin runs the same `todos.wasm`, its store
+/// set to Redis by a runtime config with the keys of Wafer's manifest).
+#[test]
+fn wafer_and_spin_share_the_todos_on_one_redis() {
+    let Some(spin) = std::env::var_os("SPIN").map(PathBuf::from) else {
+        eprintln!("skipped: set SPIN to a spin binary to run the todos under Spin");
+        return;
+    };
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let store = format!(
+        "[key_value_store.default]\ntype = \"redis\"\nurl = {:?}\n",
+        redis.url()
+    );
+    let (spin_todos, _folder) = spin_up(&spin, &spin_todos_manifest("\"default\""), Some(&store));
+    let wafer_todos = Server::with_manifest(&format!(
+        "{store}\n[[component]]\nname = \"todos\"\nroute = \"/todos/...\"\nsource = {:?}\n\
+         key_value_stores = [\"default\"]\n",
+        wasm("todos"),
+    ));
+    let created = wafer_todos.post_json("/todos", r#"{"title":"milk"}"#);
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(
+        spin_todos.get("/todos/1").body,
+        r#"{"id":1,"title":"milk","done":false}"#
+    );
+    let from_spin = spin_todos.post_json("/todos", r#"{"title":"eggs"}"#);
+    assert_eq!(
+        (from_spin.status, from_spin.body.as_str()),
+        (201, r#"{"id":2,"title":"eggs","done":false}"#)
+    );
+    assert_eq!(
+        wafer_todos.get("/todos").body,
+        r#"[{"id":1,"title":"milk","done":false},{"id":2,"title":"eggs","done":false}]"#
+    );
+}
+
+/// The `spin.toml` of the todos, granted `grants`.
+fn spin_todos_manifest(grants: &str) -> String {
+    format!(
+        "spin_manifest_version = 2\n\n[application]\nname = \"todos\"\nversion = \"0.1.0\"\n\n\
+         [[trigger.http]]\nroute = \"/todos/...\"\ncomponent = \"todos\"\n\n\
+         [component.todos]\nsource = {:?}\nkey_value_stores = [{grants}]\n",
+        wasm("todos"),
+    )
+}
+
+/// `spin up` of a `spin.toml` with this text (and a runtime config with
+/// `runtime_config`, if any), on a free port, in a folder of its own (Spin
+/// keeps its default store and logs there), kept as long as the server.
+fn spin_up(
+    spin: &std::path::Path,
+    manifest: &str,
+    runtime_config: Option<&str>,
+) -> (Server, tempfile::TempDir) {
     let folder = tempfile::tempdir().expect("temporary folder");
     let path = folder.path().join("spin.toml");
     std::fs::write(&path, manifest).expect("write spin.toml");
@@ -329,6 +374,11 @@ fn spin_up(spin: &std::path::Path, manifest: &str) -> (Server, tempfile::TempDir
         .env("SPIN_HOME", folder.path().join("home"))
         .args(["up", "--listen", &format!("127.0.0.1:{port}"), "-f"])
         .arg(&path);
+    if let Some(text) = runtime_config {
+        let config = folder.path().join("runtime-config.toml");
+        std::fs::write(&config, text).expect("write runtime-config.toml");
+        command.arg("--runtime-config-file").arg(config);
+    }
     let server = Server::start(command, "Serving ")
         .unwrap_or_else(|log| panic!("spin up did not start:\n{log}"));
     (server, folder)

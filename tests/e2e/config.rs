@@ -79,3 +79,39 @@ fn config_that_does_not_convert_is_a_500_naming_the_key() {
     server.wait_for_log("config.times");
     assert_eq!(server.get("/faulty/ok").body, "ok");
 }
+
+/// `--variables-file`: values between the environment's and the defaults,
+/// read again on SIGHUP; a name in it the manifest does not declare stops
+/// the start, naming the file and the name.
+#[test]
+fn a_variables_file_gives_values_and_is_read_again_on_reload() {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let manifest = manifest(
+        folder.path(),
+        "word = { default = \"hi\" }\ncount = { required = true, secret = true }",
+        "greeting = \"{{ word }}\", times = \"{{ count }}\"",
+    );
+    let variables = folder.path().join("vars.toml");
+    std::fs::write(&variables, "word = \"yo\"\ncount = 2\n").expect("write");
+    let variables = variables.to_str().expect("UTF-8 path");
+    let server = Server::wafer(&[&manifest, "--variables-file", variables]);
+    assert_eq!(server.get("/faulty/settings").body, "yo yo");
+    server.wait_for_log("may hold secrets and other users can read it: chmod 600 it");
+
+    std::fs::write(variables, "count = 3\n").expect("write");
+    server.signal("HUP");
+    server.wait_for_log("reloaded");
+    assert_eq!(server.get("/faulty/settings").body, "hi hi hi");
+
+    // A typo is refused by a reload, and the old values keep serving.
+    std::fs::write(variables, "cuont = 4\n").expect("write");
+    server.signal("HUP");
+    server.wait_for_log("\"cuont\" is not a variable of the manifest");
+    assert_eq!(server.get("/faulty/settings").body, "hi hi hi");
+    let (status, log) = run_to_exit(&["serve", &manifest, "--variables-file", variables]);
+    assert!(!status.success());
+    assert!(
+        log.contains(&format!("{variables}: \"cuont\" is not a variable")),
+        "{log}"
+    );
+}

@@ -19,6 +19,7 @@ mod instances;
 mod limits;
 mod openapi;
 mod rate_limits;
+mod redis;
 mod reload;
 mod security;
 mod startup;

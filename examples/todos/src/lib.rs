@@ -99,10 +99,16 @@ fn create_todo(Json(todo): Json<TodoIn>, store: Store) -> Result<Json<Todo>, Htt
 /// List todos, oldest first.
 #[get("/todos")]
 fn list_todos(Query(page): Query<Page>, store: Store) -> Result<Json<Vec<Todo>>, HttpError> {
-    let keys: Vec<String> = store
+    let mut keys: Vec<String> = store
         .all_keys()?
         .into_iter()
         .filter(|key| key.starts_with(PREFIX))
+        .collect();
+    // Each backend lists keys in its own order (Redis in none): sorted, the
+    // padded ids come oldest first.
+    keys.sort_unstable();
+    let keys: Vec<String> = keys
+        .into_iter()
         .skip(page.offset)
         .take(page.limit)
         .collect();

@@ -109,11 +109,13 @@ impl Store {
     }
 
     /// One page of keys: from the start, or from `cursor` (the last page's).
+    /// The order is the store's: Wafer's embedded and memory stores sort
+    /// keys, Redis keeps none; sort them yourself where order matters.
     pub fn keys(&self, cursor: Option<&str>) -> Result<KeyPage, StoreError> {
         self.bucket.list_keys(cursor)
     }
 
-    /// Every key, page after page.
+    /// Every key, page after page, in the store's order (see [`Store::keys`]).
     pub fn all_keys(&self) -> Result<Vec<String>, StoreError> {
         let mut keys = Vec::new();
         let mut cursor: Option<String> = None;

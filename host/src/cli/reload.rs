@@ -1,5 +1,5 @@
 //! Deploying a manifest again: on SIGHUP, or with `--watch` when the
-//! manifest or a component file changes. A new version
+//! manifest, the variables file or a component file changes. A new version
 //! that does not load is refused with a log line, and the old one keeps
 //! serving; requests in flight finish on the version they started with.
 
@@ -8,42 +8,99 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use anyhow::bail;
-use tracing::{error, info};
+use tracing::{error, info, warn};
 use wafer_host::deployment::Deployment;
+use wafer_host::manifest::{Manifest, VariablesFile};
 use wafer_host::runtime::Runtime;
 use wafer_host::server::Server;
 use wafer_host::tls::Certificates;
 
+/// What a host serves, read again at each reload: the manifest (or one
+/// `.wasm` file) and the variables file, if any.
+pub(crate) struct Sources {
+    /// A wafer.toml manifest, or one component's .wasm file.
+    pub(crate) target: PathBuf,
+    /// `--variables-file`.
+    pub(crate) variables: Option<PathBuf>,
+}
+
+impl Sources {
+    /// The manifest.
+    pub(crate) fn manifest(&self) -> anyhow::Result<Manifest> {
+        crate::read_target(&self.target)
+    }
+
+    /// The variables file, if there is one; a warning if others may read it
+    /// and it gives a secret.
+    pub(crate) fn variables(&self, manifest: &Manifest) -> anyhow::Result<Option<VariablesFile>> {
+        let Some(path) = &self.variables else {
+            return Ok(None);
+        };
+        let file = VariablesFile::read(path).map_err(anyhow::Error::msg)?;
+        let secret = manifest.variables.values().any(|variable| variable.secret);
+        if secret && file.readable_by_others() {
+            warn!(
+                "{} may hold secrets and other users can read it: chmod 600 it",
+                path.display()
+            );
+        }
+        Ok(Some(file))
+    }
+
+    /// A deployment of the manifest, with the variables file's values.
+    pub(crate) async fn deploy(
+        &self,
+        runtime: &Runtime,
+        manifest: &Manifest,
+    ) -> anyhow::Result<Deployment> {
+        let variables = self.variables(manifest)?;
+        Deployment::load(runtime, manifest, variables.as_ref()).await
+    }
+
+    /// When the files were last changed: the manifest, the variables file
+    /// and each component file.
+    fn stamps(&self) -> Vec<Option<SystemTime>> {
+        let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+        let mut stamps = vec![modified(&self.target)];
+        stamps.extend(self.variables.as_deref().map(modified));
+        if let Ok(manifest) = self.manifest() {
+            stamps.extend(manifest.components.iter().map(|c| modified(&c.source)));
+        }
+        stamps
+    }
+}
+
 /// How often `--watch` looks at the files.
 const WATCH_INTERVAL: Duration = Duration::from_secs(1);
 
-/// Reloads `target` into `server` on each `hangup` (SIGHUP), and when
+/// Reloads `sources` into `server` on each `hangup` (SIGHUP), and when
 /// `watch` is set, when its files change. Runs until the process ends.
 pub(crate) async fn reload_on_change(
     server: Arc<Server>,
     runtime: Runtime,
     certificates: Option<Arc<Certificates>>,
     mut hangup: tokio::signal::unix::Signal,
-    target: PathBuf,
+    sources: Sources,
     watch: bool,
 ) -> anyhow::Result<()> {
-    let mut seen = stamps(&target);
+    let target = sources.target.display();
+    let mut seen = sources.stamps();
     loop {
         tokio::select! {
-            _ = hangup.recv() => info!("SIGHUP: reloading {}", target.display()),
+            _ = hangup.recv() => info!("SIGHUP: reloading {target}"),
             () = tokio::time::sleep(WATCH_INTERVAL), if watch => {
-                let now = stamps(&target);
+                let now = sources.stamps();
                 if now == seen {
                     continue;
                 }
                 // Let a writer finish before reading.
                 tokio::time::sleep(Duration::from_millis(200)).await;
-                info!("{} or a component changed: reloading", target.display());
+                info!("{target} or a file it names changed: reloading");
             }
         }
-        seen = stamps(&target);
-        match reload(&server, &runtime, certificates.as_deref(), &target).await {
-            Ok(()) => info!("reloaded {}", target.display()),
+        seen = sources.stamps();
+        match reload(&server, &runtime, certificates.as_deref(), &sources).await {
+            Ok(()) => info!("reloaded {target}"),
             Err(problem) => {
                 error!("reload refused, still serving the previous version: {problem:#}")
             }
@@ -51,36 +108,26 @@ pub(crate) async fn reload_on_change(
     }
 }
 
-/// Loads the manifest at `target` and serves it, and its certificate, if
+/// Loads the manifest of `sources` and serves it, and its certificate, if
 /// both load and it fits what the host reserved at start. Connections keep
 /// the certificate they were made with.
 async fn reload(
     server: &Server,
     runtime: &Runtime,
     certificates: Option<&Certificates>,
-    target: &Path,
+    sources: &Sources,
 ) -> anyhow::Result<()> {
-    let manifest = crate::read_target(target)?;
+    let manifest = sources.manifest()?;
     runtime.check_room(&manifest.components, server.limits().concurrency)?;
     let certificate = match (certificates, &manifest.tls) {
         (Some(_), Some(settings)) => Some(Certificates::read(settings)?),
         (None, None) => None,
         _ => bail!("server.tls: HTTPS cannot be turned on or off by a reload; restart to apply it"),
     };
-    let deployment = Deployment::load(runtime, &manifest).await?;
+    let deployment = sources.deploy(runtime, &manifest).await?;
     if let (Some(certificates), Some(certificate)) = (certificates, certificate) {
         certificates.replace(certificate);
     }
     server.deploy(deployment);
     Ok(())
-}
-
-/// When the manifest and each component file were last changed.
-fn stamps(target: &Path) -> Vec<Option<SystemTime>> {
-    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    let mut stamps = vec![modified(target)];
-    if let Ok(manifest) = crate::read_target(target) {
-        stamps.extend(manifest.components.iter().map(|c| modified(&c.source)));
-    }
-    stamps
 }

@@ -5,6 +5,10 @@
 //! [key_value_store.cache]
 //! type = "memory"                        # gone when the host stops
 //!
+//! [key_value_store.shared]
+//! type = "redis"                         # shared by every host given the URL
+//! url = "redis://127.0.0.1:6379/0"       # may name variables: "{{ redis_url }}"
+//!
 //! [key_value_store.sessions]
 //! type = "spin"                          # embedded SQLite (also "sqlite")
 //! path = "data/sessions.sqlite3"         # default: <data dir>/kv/sessions.sqlite3
@@ -21,7 +25,11 @@
 
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
+
+use super::variables::{self, Template, Variable};
 
 /// Where one store is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +43,12 @@ pub struct StoreSpec {
 pub enum StoreKind {
     /// In the host's memory.
     Memory,
+    /// In a Redis database, shared by the hosts given its URL.
+    Redis {
+        /// `redis://[user:password@]host[:port][/db]` or `unix:///path`,
+        /// or a template naming variables (a password is best a secret).
+        url: Template,
+    },
     /// An embedded SQLite database.
     Embedded {
         /// The database file; by default, `<data dir>/kv/NAME.sqlite3`.
@@ -73,34 +87,84 @@ pub(super) struct RawStore {
     #[serde(rename = "type")]
     kind: String,
     path: Option<PathBuf>,
+    url: Option<String>,
 }
 
 impl RawStore {
     /// The store `name`'s settings; `base` is the folder relative paths
     /// start from.
-    pub(super) fn validate(self, name: &str, base: &Path) -> Result<StoreSpec, (String, String)> {
+    pub(super) fn validate(
+        self,
+        name: &str,
+        base: &Path,
+        variables: &BTreeMap<String, Variable>,
+    ) -> Result<StoreSpec, (String, String)> {
         let field = |key: &str| format!("key_value_store.{name}.{key}");
         let kind = match self.kind.as_str() {
             "memory" => {
                 if self.path.is_some() {
                     return Err((field("path"), "a memory store has no path".into()));
                 }
+                if self.url.is_some() {
+                    return Err((field("url"), "a memory store has no URL".into()));
+                }
                 StoreKind::Memory
             }
-            "spin" | "sqlite" => StoreKind::Embedded {
-                path: self.path.map(|path| base.join(path)),
-            },
+            "redis" => {
+                if self.path.is_some() {
+                    return Err((field("path"), "a Redis store has a url, not a path".into()));
+                }
+                let Some(url) = self.url else {
+                    return Err((
+                        field("url"),
+                        "a Redis store needs one, e.g. url = \"redis://127.0.0.1:6379\"".into(),
+                    ));
+                };
+                let url = variables::template(&url, variables, field("url"))?;
+                if url.variables().next().is_none() {
+                    // Checked now if it can be; a URL made of variables is
+                    // checked when the store is opened.
+                    check_redis_url(&url.render(&BTreeMap::new()))
+                        .map_err(|reason| (field("url"), reason))?;
+                }
+                StoreKind::Redis { url }
+            }
+            "spin" | "sqlite" => {
+                if self.url.is_some() {
+                    return Err((
+                        field("url"),
+                        "an embedded store has a path, not a URL".into(),
+                    ));
+                }
+                StoreKind::Embedded {
+                    path: self.path.map(|path| base.join(path)),
+                }
+            }
             other => {
                 return Err((
                     field("type"),
                     format!(
-                        "{other:?} is not a store type: use \"spin\" (embedded SQLite) or \"memory\""
+                        "{other:?} is not a store type: use \"spin\" (embedded SQLite), \"redis\" or \"memory\""
                     ),
                 ));
             }
         };
         Ok(StoreSpec { kind })
     }
+}
+
+/// Whether `url` names a Redis that this host can connect to; why not.
+pub fn check_redis_url(url: &str) -> Result<(), String> {
+    use redis::IntoConnectionInfo as _;
+    if url.starts_with("rediss://") {
+        return Err(
+            "TLS (rediss://) is not supported yet: reach a remote Redis over a TLS tunnel, at a redis:// URL"
+                .into(),
+        );
+    }
+    url.into_connection_info()
+        .map(|_| ())
+        .map_err(|error| format!("not a Redis URL ({error}): write redis://HOST[:PORT][/DB]"))
 }
 
 /// `[key_value_limits]` as written.

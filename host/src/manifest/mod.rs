@@ -57,12 +57,12 @@ pub use auth::{
 };
 pub use component::ComponentSpec;
 pub use docs::DocsSettings;
-pub use key_value::{KvLimits, StoreKind, StoreSpec};
+pub use key_value::{KvLimits, StoreKind, StoreSpec, check_redis_url};
 pub use limits::{DEFAULT_SERVER_CONCURRENCY, Limits, MAX_INSTANCES, ServerLimits, instance_slots};
 pub use outbound::OutboundRule;
 pub use rate::{RateKey, RateLimit};
 pub use tls::TlsSettings;
-pub use variables::{Template, Variable, values as variable_values};
+pub use variables::{Template, Variable, VariablesFile, values as variable_values};
 
 use crate::routes::RoutePattern;
 use auth::RawAuth;
@@ -279,7 +279,7 @@ impl RawManifest {
         let stores = self
             .key_value_store
             .into_iter()
-            .map(|(name, raw)| Ok((name.clone(), raw.validate(&name, base)?)))
+            .map(|(name, raw)| Ok((name.clone(), raw.validate(&name, base, &variables)?)))
             .collect::<Result<_, (String, String)>>()?;
         Ok(Manifest {
             listen,

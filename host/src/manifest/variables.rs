@@ -11,10 +11,13 @@
 //! ```
 //!
 //! A variable's value is the environment's `WAFER_VARIABLE_<NAME>` if set,
-//! else its `default`; a `required` one without a value stops the start,
-//! naming it. A `secret` one is never logged (nor is any config value).
+//! else the variables file's (`wafer serve --variables-file FILE`, a TOML
+//! table: `api_key = "..."`), else its `default`; a `required` one without a
+//! value stops the start, naming it. A `secret` one is never logged (nor is
+//! any config value).
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -110,18 +113,28 @@ pub(super) fn config(
                         .into(),
                 ));
             }
-            let template = Template::parse(&text).map_err(|message| (field.clone(), message))?;
-            for name in template.variables() {
-                if !variables.contains_key(name) {
-                    return Err((
-                        field,
-                        format!("{{{{ {name} }}}} names no variable: declare it in [variables]"),
-                    ));
-                }
-            }
-            Ok((key, template))
+            Ok((key, template(&text, variables, field)?))
         })
         .collect()
+}
+
+/// `text` (the value of `field`) as a template naming only `variables`.
+pub(super) fn template(
+    text: &str,
+    variables: &BTreeMap<String, Variable>,
+    field: String,
+) -> Result<Template, (String, String)> {
+    let template = Template::parse(text).map_err(|message| (field.clone(), message))?;
+    if let Some(name) = template
+        .variables()
+        .find(|name| !variables.contains_key(*name))
+    {
+        return Err((
+            field,
+            format!("{{{{ {name} }}}} names no variable: declare it in [variables]"),
+        ));
+    }
+    Ok(template)
 }
 
 impl Template {
@@ -173,21 +186,102 @@ impl Template {
     }
 }
 
+/// The values of a variables file: `name = "value"` lines of TOML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariablesFile {
+    path: PathBuf,
+    values: BTreeMap<String, String>,
+    readable_by_others: bool,
+}
+
+impl VariablesFile {
+    /// Reads the file at `path`. An error names the file, the line or key,
+    /// and the fix.
+    pub fn read(path: &Path) -> Result<VariablesFile, String> {
+        let at = path.display();
+        let text =
+            std::fs::read_to_string(path).map_err(|error| format!("cannot read {at}: {error}"))?;
+        let table: toml::Table =
+            toml::from_str(&text).map_err(|error| format!("{at} is not TOML: {error}"))?;
+        let values = table
+            .into_iter()
+            .map(|(name, value)| {
+                let text = match value {
+                    toml::Value::String(text) => text,
+                    toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_) => {
+                        value.to_string()
+                    }
+                    _ => {
+                        return Err(format!(
+                            "{at}: {name:?} is not a value: write {name} = \"text\""
+                        ));
+                    }
+                };
+                Ok((name, text))
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(VariablesFile {
+            path: path.to_owned(),
+            values,
+            readable_by_others: readable_by_others(path),
+        })
+    }
+
+    /// The file it was read from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether users other than its owner may read it (unwise if it holds a
+    /// secret).
+    pub fn readable_by_others(&self) -> bool {
+        self.readable_by_others
+    }
+}
+
+#[cfg(unix)]
+fn readable_by_others(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).is_ok_and(|meta| meta.permissions().mode() & 0o044 != 0)
+}
+
+#[cfg(not(unix))]
+fn readable_by_others(_: &Path) -> bool {
+    false
+}
+
 /// The variables' values: from `lookup` (the environment's
-/// `WAFER_VARIABLE_<NAME>`), else their defaults. An error names a required
-/// variable that has none, and how to give it one.
+/// `WAFER_VARIABLE_<NAME>`), else from `file`, else their defaults. An error
+/// names a required variable that has none, and how to give it one, or a
+/// name in the file that is not declared (a typo would otherwise leave the
+/// default in force, silently).
 pub fn values(
     variables: &BTreeMap<String, Variable>,
     lookup: &dyn Fn(&str) -> Option<String>,
+    file: Option<&VariablesFile>,
 ) -> Result<BTreeMap<String, String>, String> {
+    if let Some(file) = file
+        && let Some(name) = file
+            .values
+            .keys()
+            .find(|name| !variables.contains_key(*name))
+    {
+        return Err(format!(
+            "{}: {name:?} is not a variable of the manifest: declare it in [variables] or remove it",
+            file.path.display()
+        ));
+    }
     variables
         .iter()
         .map(|(name, variable)| {
             let env = format!("WAFER_VARIABLE_{}", name.to_ascii_uppercase());
-            match lookup(&env).or_else(|| variable.default.clone()) {
+            let value = lookup(&env)
+                .or_else(|| file.and_then(|file| file.values.get(name).cloned()))
+                .or_else(|| variable.default.clone());
+            match value {
                 Some(value) => Ok((name.clone(), value)),
                 None => Err(format!(
-                    "the required variable {name:?} has no value: set {env}"
+                    "the required variable {name:?} has no value: set {env}, or give it in a --variables-file"
                 )),
             }
         })
@@ -238,11 +332,49 @@ mod tests {
     fn values_come_from_the_environment_then_the_defaults() {
         let variables = declared();
         let lookup = |name: &str| (name == "WAFER_VARIABLE_KEY").then(|| "from-env".to_owned());
-        let values = values(&variables, &lookup).expect("values");
+        let values = values(&variables, &lookup, None).expect("values");
         assert_eq!(values["host"], "example.com");
         assert_eq!(values["key"], "from-env");
-        let missing = super::values(&variables, &|_| None).expect_err("key is required");
+        let missing = super::values(&variables, &|_| None, None).expect_err("key is required");
         assert!(missing.contains("WAFER_VARIABLE_KEY"), "{missing}");
+    }
+
+    fn file(text: &str) -> Result<VariablesFile, String> {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let path = folder.path().join("vars.toml");
+        std::fs::write(&path, text).expect("write");
+        VariablesFile::read(&path)
+    }
+
+    #[test]
+    fn a_variables_file_comes_between_the_environment_and_the_defaults() {
+        let variables = declared();
+        let file = file("key = \"from-file\"\nhost = 8080\n").expect("valid");
+        let none = |_: &str| None;
+        let from_file = values(&variables, &none, Some(&file)).expect("values");
+        assert_eq!(
+            (from_file["key"].as_str(), from_file["host"].as_str()),
+            ("from-file", "8080")
+        );
+        let env = |name: &str| (name == "WAFER_VARIABLE_KEY").then(|| "from-env".to_owned());
+        let from_env = values(&variables, &env, Some(&file)).expect("values");
+        assert_eq!(from_env["key"], "from-env");
+    }
+
+    #[test]
+    fn a_bad_variables_file_is_refused_naming_the_problem() {
+        let typo = file("kye = \"x\"\n").expect("valid TOML");
+        let message = values(&declared(), &|_| None, Some(&typo)).expect_err("undeclared");
+        assert!(message.contains("\"kye\" is not a variable"), "{message}");
+        let table = file("key = { a = 1 }\n").expect_err("not a value");
+        assert!(table.contains("\"key\" is not a value"), "{table}");
+        let syntax = file("key = \n").expect_err("not TOML");
+        assert!(syntax.contains("is not TOML"), "{syntax}");
+        let missing = VariablesFile::read(Path::new("/no/such/vars.toml")).expect_err("missing");
+        assert!(
+            missing.contains("cannot read /no/such/vars.toml"),
+            "{missing}"
+        );
     }
 
     #[test]

@@ -265,6 +265,9 @@ macro_rules! same_in_both_versions {
             match error {
                 KvError::Store(StoreError::NoSuchStore) => Ok(store::Error::NoSuchStore),
                 KvError::Store(StoreError::AccessDenied) => Ok(store::Error::AccessDenied),
+                KvError::Store(error @ StoreError::Unavailable(_)) => {
+                    Ok(store::Error::Other(error.to_string()))
+                }
                 KvError::Store(StoreError::Other(reason)) => Ok(store::Error::Other(reason)),
                 KvError::Trap(trap) => Err(trap),
             }

@@ -12,6 +12,7 @@
 
 pub mod backend;
 mod memory;
+mod redis;
 mod sqlite;
 
 use std::collections::{BTreeMap, HashMap};
@@ -21,7 +22,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 pub use backend::{Backend, KeyPage};
 pub use memory::MemoryBackend;
+pub use redis::RedisBackend;
 pub use sqlite::SqliteBackend;
+use wafer_contract::store::UNAVAILABLE;
 
 use crate::manifest::{KvLimits, StoreKind, StoreSpec};
 
@@ -32,6 +35,9 @@ pub enum StoreError {
     NoSuchStore,
     /// The component was not granted the store.
     AccessDenied,
+    /// The backend cannot be reached now (Redis is down, the database file
+    /// locked too long): worth retrying. The text says which.
+    Unavailable(String),
     /// Anything else: a limit, a backend failure. The text is the guest's.
     Other(String),
 }
@@ -41,6 +47,7 @@ impl fmt::Display for StoreError {
         match self {
             StoreError::NoSuchStore => f.write_str("no such store"),
             StoreError::AccessDenied => f.write_str("access denied"),
+            StoreError::Unavailable(reason) => write!(f, "{UNAVAILABLE}{reason}"),
             StoreError::Other(reason) => f.write_str(reason),
         }
     }
@@ -60,7 +67,17 @@ pub struct Store {
 /// connection), unless a reload changes where one is kept.
 pub struct Stores {
     data_dir: PathBuf,
-    opened: Mutex<HashMap<String, (StoreKind, Store)>>,
+    opened: Mutex<HashMap<String, (Place, Store)>>,
+}
+
+/// Where one store's data is, every variable filled in: what decides whether
+/// a reload keeps an open store. (No `Debug`: a Redis URL may hold a
+/// password.)
+#[derive(Clone, PartialEq, Eq)]
+enum Place {
+    Memory,
+    Embedded(PathBuf),
+    Redis(String),
 }
 
 impl Stores {
@@ -78,27 +95,34 @@ impl Stores {
     }
 
     /// The stores `names` of one component, kept as `specs` say (embedded
-    /// where they say nothing), opening those not open yet. An error names
-    /// the store and what failed.
+    /// where they say nothing; a Redis URL's variables from `values`),
+    /// opening those not open yet. An error names the store and what failed.
     pub fn grant(
         &self,
         names: &[String],
         specs: &BTreeMap<String, StoreSpec>,
+        values: &BTreeMap<String, String>,
     ) -> Result<Arc<HashMap<String, Store>>, String> {
         let mut opened = self.opened.lock().unwrap_or_else(PoisonError::into_inner);
         let mut granted = HashMap::new();
         for name in names {
-            let kind = specs
-                .get(name)
-                .map_or(StoreKind::Embedded { path: None }, |spec| spec.kind.clone());
+            let place = match specs.get(name).map(|spec| &spec.kind) {
+                None | Some(StoreKind::Embedded { path: None }) => {
+                    Place::Embedded(embedded_path(&self.data_dir, name))
+                }
+                Some(StoreKind::Embedded { path: Some(path) }) => Place::Embedded(path.clone()),
+                Some(StoreKind::Memory) => Place::Memory,
+                Some(StoreKind::Redis { url }) => Place::Redis(url.render(values)),
+            };
             let store = match opened.get(name) {
-                Some((open_kind, store)) if *open_kind == kind => store.clone(),
+                Some((open_place, store)) if *open_place == place => store.clone(),
                 _ => {
                     let store = Store {
                         name: name.as_str().into(),
-                        backend: self.backend(name, &kind)?,
+                        backend: open(&place)
+                            .map_err(|error| format!("key-value store {name:?}: {error}"))?,
                     };
-                    opened.insert(name.clone(), (kind, store.clone()));
+                    opened.insert(name.clone(), (place, store.clone()));
                     store
                 }
             };
@@ -106,19 +130,15 @@ impl Stores {
         }
         Ok(Arc::new(granted))
     }
+}
 
-    fn backend(&self, name: &str, kind: &StoreKind) -> Result<Arc<dyn Backend>, String> {
-        let failed = |error: StoreError| format!("key-value store {name:?}: {error}");
-        Ok(match kind {
-            StoreKind::Memory => Arc::new(MemoryBackend::default()),
-            StoreKind::Embedded { path } => {
-                let path = path
-                    .clone()
-                    .unwrap_or_else(|| embedded_path(&self.data_dir, name));
-                Arc::new(SqliteBackend::open(&path).map_err(failed)?)
-            }
-        })
-    }
+/// A backend for the data at `place`.
+fn open(place: &Place) -> Result<Arc<dyn Backend>, StoreError> {
+    Ok(match place {
+        Place::Memory => Arc::new(MemoryBackend::default()),
+        Place::Embedded(path) => Arc::new(SqliteBackend::open(path)?),
+        Place::Redis(url) => Arc::new(RedisBackend::open(url)?),
+    })
 }
 
 /// Where an embedded store without a section of its own is kept.

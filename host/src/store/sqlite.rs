@@ -87,7 +87,13 @@ impl SqliteBackend {
 }
 
 fn sql(error: rusqlite::Error) -> StoreError {
-    StoreError::Other(format!("the embedded store failed: {error}"))
+    match error.sqlite_error_code() {
+        // Another process held the file past the busy timeout.
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            StoreError::Unavailable(format!("the embedded store is busy: {error}"))
+        }
+        _ => StoreError::Other(format!("the embedded store failed: {error}")),
+    }
 }
 
 #[async_trait]

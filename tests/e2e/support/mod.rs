@@ -5,6 +5,7 @@ pub(crate) mod components;
 pub(crate) mod h2;
 pub(crate) mod process;
 pub(crate) mod python;
+pub(crate) mod redis;
 pub(crate) mod tls;
 pub(crate) mod upstream;
 
