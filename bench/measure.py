@@ -147,6 +147,16 @@ def spawn(command, env=None, cwd=None, ready=None):
     return process, match.group(1)
 
 
+def uvicorn(python, app, cwd, env=None):
+    """A FastAPI app under uvicorn with 2 workers, as the suite runs every
+    FastAPI system: (process, URL)."""
+    port = free_port()
+    process = spawn([python, "-m", "uvicorn", app,
+                     "--workers", "2", "--no-access-log", "--log-level", "warning",
+                     "--host", "127.0.0.1", "--port", str(port)], cwd=cwd, env=env)
+    return process, f"http://127.0.0.1:{port}"
+
+
 def wait_ready(base, process, timeout=30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

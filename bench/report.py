@@ -44,6 +44,11 @@ def ratios(rows, raw_case, gateway_case):
         ("gateway fan-out, fresh vs wasmtime serve (default)", "wafer (fresh",
          "wasmtime serve (default", gateway_case, None),
     ]
+    for store, twin in (("embedded", "aiosqlite"), ("Redis", "redis.asyncio")):
+        for case in ("GET /todos/{id}", "POST /todos"):
+            for mode in ("fresh", "reuse"):
+                wanted.append((f"todos {case} on {store}, {mode} vs FastAPI ({twin})",
+                               f"wafer ({mode}), {store}", f"FastAPI, {twin}", case, None))
     out = []
     for label, ours, theirs, case, target in wanted:
         a, b = rps(ours, case), rps(theirs, case)
@@ -54,25 +59,17 @@ def ratios(rows, raw_case, gateway_case):
 
 def render(results):
     lines = [f"Machine: {results['machine']}", f"Load: {results['load']}", ""]
-    lines += ["| System | Case | Requests/s | p50 | p99 | Peak memory |",
-              "|---|---|---:|---:|---:|---:|"]
-    for row in results["load_cases"]:
-        lines.append(f"| {row['system']} | `{row['case']}` | {row['rps']:,.0f} | "
-                     f"{row['p50_ms']:.2f} ms | {row['p99_ms']:.2f} ms | {row['peak_mib']:.1f} MiB |")
+    lines += table(results["load_cases"])
     if results.get("raw_cases"):
         lines += ["", "The raw `wasi:http` component (tests/components/plain), WebAssembly systems only:",
-                  "", "| System | Case | Requests/s | p50 | p99 |", "|---|---|---:|---:|---:|"]
-        for row in results["raw_cases"]:
-            lines.append(f"| {row['system']} | `{row['case']}` | {row['rps']:,.0f} | "
-                         f"{row['p50_ms']:.2f} ms | {row['p99_ms']:.2f} ms |")
+                  ""] + table(results["raw_cases"], memory=False)
     if results.get("gateway_cases"):
         lines += ["", "The gateway example's fan-out (examples/gateway): three upstream calls at once, "
-                      "each answered after 20 ms:", "",
-                  "| System | Case | Requests/s | p50 | p99 | Peak memory |",
-                  "|---|---|---:|---:|---:|---:|"]
-        for row in results["gateway_cases"]:
-            lines.append(f"| {row['system']} | `{row['case']}` | {row['rps']:,.0f} | "
-                         f"{row['p50_ms']:.2f} ms | {row['p99_ms']:.2f} ms | {row['peak_mib']:.1f} MiB |")
+                      "each answered after 20 ms:", ""] + table(results["gateway_cases"])
+    if results.get("todos_cases"):
+        lines += ["", "The todos example (examples/todos) on a store: embedded (SQLite in WAL mode; "
+                      "aiosqlite for FastAPI) and Redis (redis.asyncio for FastAPI):", ""]
+        lines += table(results["todos_cases"])
     lines += ["", "| Ratio | Measured | Target |", "|---|---:|---:|"]
     for ratio in results["ratios"]:
         target = f"≥ {ratio['target']:g}×" if ratio["target"] else "-"
@@ -95,6 +92,17 @@ def render(results):
         lines += ["", f"Idle resident memory of the host with the examples loaded: "
                       f"{results['idle']['rss_mib']:.1f} MiB (target < 40 MB)"]
     return "\n".join(lines) + "\n"
+
+
+def table(rows, memory=True):
+    """The Markdown table of load rows."""
+    lines = ["| System | Case | Requests/s | p50 | p99 |" + (" Peak memory |" if memory else ""),
+             "|---|---|---:|---:|---:|" + ("---:|" if memory else "")]
+    for row in rows:
+        lines.append(f"| {row['system']} | `{row['case']}` | {row['rps']:,.0f} | "
+                     f"{row['p50_ms']:.2f} ms | {row['p99_ms']:.2f} ms |"
+                     + (f" {row['peak_mib']:.1f} MiB |" if memory else ""))
+    return lines
 
 
 def update_docs(report, svg):

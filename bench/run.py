@@ -16,13 +16,15 @@ invalid body (422) -- plus, for the WebAssembly systems, a raw `wasi:http`
 component without the SDK (tests/components/plain) -- and the gateway
 example's fan-out (three upstream calls at once, each answered after 20 ms by
 bench/native's upstream) under Wafer, `wasmtime serve` and its FastAPI twin
-(`async def` with httpx); and prints requests/s,
+(`async def` with httpx), and the todos example's GET /todos/{id} and
+POST /todos on the embedded store and on Redis under Wafer and its FastAPI
+twin on the same stores (bench/todos.py); and prints requests/s,
 p50/p99 latency and peak memory, the ratios the performance targets are
 stated in, cold start (empty and warm compiled-artifact cache, 1 and 20
 components), the instantiation micro-benchmark (host/benches/instantiate.rs)
 and the host's idle memory.
 
-    python3 bench/run.py                  # the full run, about 15 minutes
+    python3 bench/run.py                  # the full run, about 20 minutes
     python3 bench/run.py --update-docs    # ... and write BENCHMARKS.md's tables and chart
     python3 bench/run.py --quick --debug  # CI: a second per case, debug builds
     python3 bench/run.py --case gateway   # one case (or --only one system)
@@ -45,14 +47,16 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import chart  # noqa: E402
+import todos  # noqa: E402
 from measure import (  # noqa: E402
-    free_port, measure, raw_get, request, resident_memory, spawn, stop, wait_ready,
+    free_port, measure, raw_get, request, resident_memory, spawn, stop, uvicorn, wait_ready,
 )
 from paths import OUT, ROOT, TARGET, WASM  # noqa: E402
 from report import ratios, render, update_docs, machine  # noqa: E402
 
 # Pinned so that a run next year measures the same FastAPI.
-PYTHON_PACKAGES = ["fastapi==0.165.0", "uvicorn[standard]==0.54.0", "httpx==0.28.1"]
+PYTHON_PACKAGES = ["fastapi==0.165.0", "uvicorn[standard]==0.54.0", "httpx==0.28.1",
+                   "aiosqlite==0.22.1", "redis==8.1.0"]
 # The same features the compatibility test installs wasmtime-cli with
 # (tests/e2e/compatibility.rs), so both share one install.
 WASMTIME_FEATURES = (
@@ -120,6 +124,7 @@ def main():
     warmup = 1 if args.quick else 2
 
     need_tool("wrk", "apt-get install wrk")
+    need_tool("redis-server", "apt-get install redis-server")
     os.makedirs(OUT, exist_ok=True)
     tools = build(debug=args.debug)
 
@@ -154,6 +159,7 @@ def main():
             print_row(row)
     finally:
         stop(upstream)
+    results["todos_cases"] = todos.run(tools, args.only, args.case, seconds, warmup, print_row)
     if not args.only and not args.case:
         # A debug host compiles slowly: CI's quick run starts 3, not 20.
         counts = (1, 3) if args.quick else (1, 20)
@@ -161,7 +167,8 @@ def main():
         results["idle"] = idle_memory(tools)
         results["instantiation"] = instantiation(quick=args.quick, debug=args.debug)
     results["ratios"] = ratios(results["load_cases"] + results["raw_cases"]
-                               + results["gateway_cases"], RAW_CASE[0], GATEWAY_CASE[0])
+                               + results["gateway_cases"] + results["todos_cases"],
+                               RAW_CASE[0], GATEWAY_CASE[0])
 
     report = render(results)
     print()
@@ -201,7 +208,8 @@ def build(debug):
     else:
         run(["cargo", "build", "--release", "-p", "wafer-host", "-p", "wafer-bench-native"])
     run(["cargo", "build", "--target", "wasm32-wasip2", "--release",
-         "-p", "hello", "-p", "items", "-p", "auth", "-p", "gateway", "-p", "plain"])
+         "-p", "hello", "-p", "items", "-p", "auth", "-p", "gateway", "-p", "plain",
+         "-p", "todos"])
     binaries = os.path.join(TARGET, "debug" if debug else "release")
     return {
         "wafer": os.path.join(binaries, "wafer"),
@@ -279,13 +287,8 @@ def systems(tools):
                      ready=r"listening on (http://\S+)")
 
     def fastapi(case):
-        port = free_port()
-        process = spawn([tools["python"], "-m", "uvicorn", "fastapi_bench:app",
-                         "--workers", "2", "--no-access-log", "--log-level", "warning",
-                         "--host", "127.0.0.1", "--port", str(port)],
-                        cwd=os.path.dirname(os.path.abspath(__file__)),
-                        env={"PYTHONPATH": os.path.join(ROOT, "examples", "items")})
-        return process, f"http://127.0.0.1:{port}"
+        return uvicorn(tools["python"], "fastapi_bench:app", os.path.dirname(os.path.abspath(__file__)),
+                       {"PYTHONPATH": os.path.join(ROOT, "examples", "items")})
 
     return [
         {"name": "wafer (fresh instance)", "start": wafer(reuse=False), "wasm": True},
@@ -331,13 +334,8 @@ def gateway_systems(tools, upstream):
         return process, f"http://127.0.0.1:{port}"
 
     def fastapi(case):
-        port = free_port()
-        process = spawn([tools["python"], "-m", "uvicorn", "fastapi_app:app",
-                         "--workers", "2", "--no-access-log", "--log-level", "warning",
-                         "--host", "127.0.0.1", "--port", str(port)],
-                        cwd=os.path.join(ROOT, "examples", "gateway"),
-                        env={"UPSTREAM": upstream})
-        return process, f"http://127.0.0.1:{port}"
+        return uvicorn(tools["python"], "fastapi_app:app", os.path.join(ROOT, "examples", "gateway"),
+                       {"UPSTREAM": upstream})
 
     return [
         {"name": "wafer (fresh instance)", "start": wafer(reuse=False)},

@@ -163,6 +163,9 @@ fn unreachable(error: &RedisError) -> bool {
                 redis::ServerErrorKind::BusyLoading
                     | redis::ServerErrorKind::TryAgain
                     | redis::ServerErrorKind::MasterDown
+                    | redis::ServerErrorKind::ClusterDown
+                    // A replica, after a failover moved the primary.
+                    | redis::ServerErrorKind::ReadOnly
             )
         )
 }

@@ -50,6 +50,9 @@ impl Server {
     /// Starts `command` and waits for a line containing `ready` followed by the
     /// URL, on standard output or standard error.
     pub(crate) fn start(mut command: Command, ready: &'static str) -> Result<Server, String> {
+        // A group of its own, so that stopping it stops what it started
+        // (`spin up` runs its trigger as a child process).
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -179,6 +182,7 @@ impl Drop for Server {
 /// Kills and reaps `child`; its id may be reused from then on, so it leaves
 /// the list of servers to kill at exit.
 fn stop(child: &mut Child) {
+    kill_group(child.id());
     let _ = child.kill();
     let _ = child.wait();
     forget_at_exit(child.id());
@@ -222,13 +226,18 @@ fn lock<T>(list: &'static Mutex<Vec<T>>) -> std::sync::MutexGuard<'static, Vec<T
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// Kills the process group a server leads (its id is the server's).
+fn kill_group(pid: u32) {
+    if let Ok(pid) = i32::try_from(pid) {
+        // SAFETY: signals the group of a child this binary started and has
+        // not reaped, so the id cannot belong to another process's group.
+        unsafe { libc::kill(-pid, libc::SIGKILL) };
+    }
+}
+
 extern "C" fn clean_up() {
     for &pid in lock(&RUNNING).iter() {
-        if let Ok(pid) = i32::try_from(pid) {
-            // SAFETY: sends a signal to a child this binary started and has
-            // not reaped, so the id cannot belong to another process.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-        }
+        kill_group(pid);
     }
     // Dropping a `TempDir` removes its folder.
     lock(&FOLDERS).clear();
