@@ -35,6 +35,16 @@ def measure(system, case, seconds, warmup):
             "p50_ms": stats["p50_ms"], "p99_ms": stats["p99_ms"], "peak_mib": peak}
 
 
+def json_answer(predicate):
+    """An answer check: the body is JSON and satisfies `predicate`."""
+    def check(text):
+        try:
+            return bool(predicate(json.loads(text)))
+        except (ValueError, AttributeError):
+            return False
+    return check
+
+
 def check(base, method, path, body, status, answer, system):
     """One request before the load: the system must answer it correctly,
     status and body."""

@@ -49,7 +49,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import chart  # noqa: E402
 import todos  # noqa: E402
 from measure import (  # noqa: E402
-    free_port, measure, raw_get, request, resident_memory, spawn, stop, uvicorn, wait_ready,
+    free_port, json_answer, measure, raw_get, request, resident_memory, spawn, stop, uvicorn,
+    wait_ready,
 )
 from paths import OUT, ROOT, TARGET, WASM  # noqa: E402
 from report import ratios, render, update_docs, machine  # noqa: E402
@@ -65,16 +66,6 @@ WASMTIME_FEATURES = (
 )
 ITEM = '{"name": "hammer", "price": 9.5, "tags": ["tools"]}'
 INVALID_ITEM = '{"name": "", "price": -1}'
-
-
-def json_answer(predicate):
-    """An answer check: the body is JSON and satisfies `predicate`."""
-    def check(text):
-        try:
-            return bool(predicate(json.loads(text)))
-        except (ValueError, AttributeError):
-            return False
-    return check
 
 
 # (case, method, path, body, expected status, what the answer's body must satisfy)

@@ -15,26 +15,17 @@ import socket
 import tempfile
 import time
 
-from measure import free_port, measure, request, spawn, stop, uvicorn, wait_ready
+from measure import free_port, json_answer, measure, request, spawn, stop, uvicorn, wait_ready
 from paths import OUT, ROOT, WASM
-
-
-def _todo_answer(predicate):
-    def check(text):
-        try:
-            return bool(predicate(json.loads(text)))
-        except (ValueError, AttributeError, TypeError):
-            return False
-    return check
 
 
 TODO = '{"title": "milk"}'
 # (case, method, path, body, expected status, what the answer's body must satisfy)
 CASES = [
     ("GET /todos/{id}", "GET", "/todos/1", None, 200,
-     _todo_answer(lambda j: j == {"id": 1, "title": "milk", "done": False})),
+     json_answer(lambda j: j == {"id": 1, "title": "milk", "done": False})),
     ("POST /todos", "POST", "/todos", TODO, 201,
-     _todo_answer(lambda j: j["title"] == "milk" and j["id"] > 1)),
+     json_answer(lambda j: j.get("title") == "milk" and j.get("id", 0) > 1)),
 ]
 # How many requests one instance serves in the reuse mode.
 REUSE = 10_000
@@ -95,13 +86,14 @@ def systems(tools, redis):
     todos = os.path.join(WASM, "todos.wasm")
 
     def fresh_store(kind):
-        """A new, empty store of `kind`: its Wafer manifest section (none for
-        embedded) and the FastAPI twin's TODOS_STORE."""
+        """A new, empty store of `kind` and a folder of its own: the Wafer
+        manifest's section for it (none for embedded), the FastAPI twin's
+        TODOS_STORE, and the folder (Wafer's data directory)."""
+        folder = tempfile.mkdtemp(prefix="wafer-bench-todos-", dir=OUT)
         if kind == "redis":
             redis.command("FLUSHALL")
             return (f'[key_value_store.default]\ntype = "redis"\nurl = "{redis.url}"\n\n',
-                    redis.url, None)
-        folder = tempfile.mkdtemp(prefix="wafer-bench-todos-", dir=OUT)
+                    redis.url, folder)
         return "", f"sqlite:{os.path.join(folder, 'todos.sqlite3')}", folder
 
     def seeded(process, base):
@@ -114,8 +106,7 @@ def systems(tools, redis):
 
     def wafer(kind, reuse):
         def start(case):
-            section, _, folder = fresh_store(kind)
-            data = folder or tempfile.mkdtemp(prefix="wafer-bench-todos-", dir=OUT)
+            section, _, data = fresh_store(kind)
             manifest = os.path.join(data, "todos.toml")
             with open(manifest, "w") as f:
                 # concurrency = 128, as for the gateway (bench/run.py): a
