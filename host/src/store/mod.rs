@@ -89,11 +89,6 @@ impl Stores {
         }
     }
 
-    /// Where embedded stores without a path of their own are kept.
-    pub fn data_dir(&self) -> &Path {
-        &self.data_dir
-    }
-
     /// The stores `names` of one component, kept as `specs` say (embedded
     /// where they say nothing; a Redis URL's variables from `values`),
     /// opening those not open yet. An error names the store and what failed.
