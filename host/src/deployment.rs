@@ -4,7 +4,7 @@
 //! whole, and replaced whole on reload: a request keeps the deployment it
 //! started with until it is done.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use anyhow::Context as _;
@@ -31,12 +31,13 @@ pub struct Deployment {
 
 /// One component as deployed: its compiled component (with the sandbox its
 /// instances get), the gate's rules for it, its concurrency permits and its
-/// rate limit.
+/// rate limit; and, under `wafer dev`, why its latest build failed.
 pub struct Deployed {
     component: Component,
     rules: ComponentGate,
     permits: Arc<Semaphore>,
     rate: Option<Limiter>,
+    build_failure: Option<String>,
 }
 
 impl Deployment {
@@ -98,6 +99,7 @@ impl Deployment {
                 rules: gate.rules(spec, document.as_ref())?,
                 permits: Arc::new(Semaphore::new(spec.limits.concurrency)),
                 rate: spec.rate_limit.map(Limiter::new),
+                build_failure: None,
                 component,
             };
             documents.push(ComponentDoc::new(deployed.component.spec(), document.ok()));
@@ -141,6 +143,15 @@ impl Deployment {
     pub fn rate_limit(&self) -> Option<&Limiter> {
         self.rate.as_ref()
     }
+
+    /// Marks the components whose latest build failed (`wafer dev`), by
+    /// name, with the first line of the error: their routes answer 503 with
+    /// it until a build succeeds, while the rest is served as before.
+    pub fn mark_build_failures(&mut self, failures: &BTreeMap<String, String>) {
+        for deployed in self.routes.values_mut() {
+            deployed.build_failure = failures.get(deployed.component.name()).cloned();
+        }
+    }
 }
 
 impl Deployed {
@@ -157,6 +168,11 @@ impl Deployed {
     /// Its rate limit, if the manifest sets one.
     pub fn rate_limit(&self) -> Option<&Limiter> {
         self.rate.as_ref()
+    }
+
+    /// Why its latest build failed, if it did (`wafer dev`).
+    pub fn build_failure(&self) -> Option<&str> {
+        self.build_failure.as_deref()
     }
 
     /// A permit to run one more of its requests, unless as many as its

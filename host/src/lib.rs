@@ -20,6 +20,8 @@
 //!   Swagger UI and ReDoc.
 //! - [`deployment`] puts one manifest together: each component with its gate
 //!   rules and permits, the gate and the docs.
+//! - [`export`] writes manifests of other hosts for the same components
+//!   (Spin's `spin.toml`); it reads only [`manifest`].
 //! - [`server`] is the HTTP front: hyper, the current deployment, and a JSON
 //!   error for every failure; [`tls`] its certificates, when it serves HTTPS.
 //!
@@ -32,6 +34,7 @@
 pub mod auth;
 pub mod deployment;
 pub mod docs;
+pub mod export;
 pub mod manifest;
 pub mod peer;
 pub mod rate;

@@ -5,7 +5,6 @@
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::Command as Process;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -34,9 +33,16 @@ struct Cli {
 enum Command {
     /// Serve the components of a manifest (or one .wasm file at /) over HTTP.
     Serve(ServeArgs),
+    /// Start a project: a component crate with its tests and a wafer.toml.
+    New(cli::new::NewArgs),
+    /// Build and serve a manifest, and rebuild and reload each component as
+    /// its sources change; a failed build keeps the last good one loaded and
+    /// its routes answer 503 with the error.
+    Dev(DevArgs),
     /// Run the `build` command of every component in a manifest.
     Build {
-        /// The manifest, e.g. wafer.toml.
+        /// The manifest [default: wafer.toml].
+        #[arg(default_value = "wafer.toml")]
         manifest: PathBuf,
     },
     /// Print the merged OpenAPI document of a manifest's components, or one
@@ -45,9 +51,32 @@ enum Command {
         /// A wafer.toml manifest, or one component's .wasm file.
         target: PathBuf,
     },
+    /// Write the manifest of another host for the same components.
+    #[command(subcommand)]
+    Export(cli::export::ExportCommand),
     /// Helpers for the files of [auth]: password hashes, API keys, tokens.
     #[command(subcommand)]
     Auth(cli::auth::AuthCommand),
+}
+
+#[derive(Args)]
+struct DevArgs {
+    /// The manifest.
+    #[arg(default_value = "wafer.toml")]
+    manifest: PathBuf,
+    /// The address to listen on [default: the manifest's, or 127.0.0.1:8080].
+    #[arg(long)]
+    listen: Option<SocketAddr>,
+    /// Where compiled components are cached [default: ~/.cache/wafer].
+    #[arg(long, env = "WAFER_CACHE_DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Where embedded key-value stores are kept [default:
+    /// ~/.local/share/wafer].
+    #[arg(long, env = "WAFER_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// A TOML file of variable values, read at each (re)load.
+    #[arg(long, env = "WAFER_VARIABLES_FILE")]
+    variables_file: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -101,11 +130,26 @@ fn main() {
         .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
         .init();
     let result = match Cli::parse().command {
-        Command::Serve(args) => serve(args),
+        Command::Serve(args) => serve(args, false),
+        Command::Dev(args) => serve(
+            ServeArgs {
+                target: args.manifest,
+                listen: args.listen,
+                build: false,
+                cache_dir: args.cache_dir,
+                data_dir: args.data_dir,
+                variables_file: args.variables_file,
+                no_cache: false,
+                watch: false,
+            },
+            true,
+        ),
+        Command::New(args) => cli::new::run(args),
         Command::Build { manifest } => Manifest::load(&manifest)
             .map_err(anyhow::Error::from)
             .and_then(|m| build(&m, &manifest)),
         Command::Openapi { target } => openapi(&target),
+        Command::Export(command) => cli::export::run(command),
         Command::Auth(command) => cli::auth::run(command),
     };
     // The log lines come out before the error, and none is lost to `exit`.
@@ -116,7 +160,9 @@ fn main() {
     }
 }
 
-fn serve(args: ServeArgs) -> anyhow::Result<()> {
+/// Serves `args.target`; under `wafer dev` (`dev`), builds its components
+/// first and rebuilds them as their sources change.
+fn serve(args: ServeArgs, dev: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let sources = cli::reload::Sources {
         target: args.target.clone(),
@@ -146,7 +192,14 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let tokio = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     tokio.block_on(async move {
         let count = manifest.components.len();
-        let deployment = sources.deploy(&runtime, &manifest).await?;
+        let dev = match dev {
+            true => Some(cli::dev::Dev::start(&manifest, &sources).await?),
+            false => None,
+        };
+        let mut deployment = sources.deploy(&runtime, &manifest).await?;
+        if let Some(dev) = &dev {
+            deployment.mark_build_failures(&dev.failures);
+        }
         // Entries this start used are marked; the rest are pruned in the
         // background, so that the start does not wait for it.
         if let Some(cache) = runtime.cache().cloned() {
@@ -181,18 +234,54 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         // A stable line on standard output for scripts and tests.
         println!("wafer: listening on {scheme}://{address}");
         let server = Arc::new(server);
-        tokio::spawn(cli::reload::reload_on_change(
-            server.clone(),
+        let reloading = Reloading {
             runtime,
             certificates,
             hangup,
             sources,
-            args.watch,
-        ));
+        };
+        reloading.spawn(&server, dev, args.watch);
         server.serve(listener, shutdown).await;
         info!("stopped");
         Ok(())
     })
+}
+
+/// What reloads need, handed to the task that does them.
+struct Reloading {
+    runtime: Runtime,
+    certificates: Option<Arc<Certificates>>,
+    hangup: tokio::signal::unix::Signal,
+    sources: cli::reload::Sources,
+}
+
+impl Reloading {
+    /// Reloads `server` in the background: under `wafer dev`, as sources
+    /// change and builds end; otherwise on SIGHUP and, with `watch`, when
+    /// the files change.
+    fn spawn(self, server: &Arc<Server>, dev: Option<cli::dev::Dev>, watch: bool) {
+        let Reloading {
+            runtime,
+            certificates,
+            hangup,
+            sources,
+        } = self;
+        let server = server.clone();
+        match dev {
+            Some(dev) => tokio::spawn(cli::dev::watch(server, runtime, certificates, sources, dev)),
+            None => tokio::spawn(async move {
+                let _ = cli::reload::reload_on_change(
+                    server,
+                    runtime,
+                    certificates,
+                    hangup,
+                    sources,
+                    watch,
+                )
+                .await;
+            }),
+        };
+    }
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.
@@ -251,29 +340,14 @@ fn is_wasm_file(path: &Path) -> bool {
     path.extension().is_some_and(|ext| ext == "wasm")
 }
 
-/// Runs each component's `build` command in the manifest's folder.
+/// Runs each component's `build` command in the manifest's folder; Ctrl-C
+/// stops the build under way too.
 fn build(manifest: &Manifest, manifest_path: &Path) -> anyhow::Result<()> {
-    let folder = manifest_path
-        .parent()
-        .filter(|folder| !folder.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    for component in &manifest.components {
-        let Some(command) = &component.build else {
-            continue;
-        };
-        info!(component = component.name, %command, "building");
-        let status = Process::new("sh")
-            .arg("-c")
-            .arg(command)
-            .current_dir(folder)
-            .status()
-            .with_context(|| format!("component {:?}: cannot run `{command}`", component.name))?;
-        if !status.success() {
-            bail!(
-                "component {:?}: `{command}` failed ({status})",
-                component.name
-            );
+    let tokio = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    tokio.block_on(async {
+        tokio::select! {
+            built = cli::build::build_all(manifest, manifest_path) => built,
+            _ = tokio::signal::ctrl_c() => bail!("interrupted"),
         }
-    }
-    Ok(())
+    })
 }

@@ -105,6 +105,11 @@ impl<T> RouteTable<T> {
             .max_by_key(|(route, _)| route.specificity())
             .map(|(_, served_by)| served_by)
     }
+
+    /// What serves each route, to change.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        self.routes.iter_mut().map(|(_, served_by)| served_by)
+    }
 }
 
 #[cfg(test)]

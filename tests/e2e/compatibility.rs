@@ -343,6 +343,74 @@ fn wafer_and_spin_share_the_todos_on_one_redis() {
     );
 }
 
+/// `wafer export spin` of `examples/wafer.toml` runs under `spin up`, which
+/// answers the examples' requests as Wafer does; what Spin cannot do is
+/// said.
+#[test]
+fn the_examples_exported_to_spin_answer_as_wafer_does() {
+    let Some(spin) = std::env::var_os("SPIN").map(PathBuf::from) else {
+        eprintln!("skipped: set SPIN to a spin binary to run the exported examples under Spin");
+        return;
+    };
+    wasm("hello");
+    let manifest = workspace().join("examples/wafer.toml");
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let output = Command::new(env!("CARGO_BIN_EXE_wafer"))
+        .args(["export", "spin"])
+        .arg(&manifest)
+        .arg("-o")
+        .arg(folder.path())
+        .output()
+        .expect("run wafer export spin");
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        said.contains("wrote") && said.contains("spin up -f"),
+        "{said}"
+    );
+    assert!(said.contains("[auth]: Spin has no edge gate"), "{said}");
+    assert!(!folder.path().join("runtime-config.toml").exists());
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let mut command = Command::new(&spin);
+    command
+        .current_dir(folder.path())
+        .env("SPIN_HOME", folder.path().join("home"))
+        .args(["up", "--listen", &format!("127.0.0.1:{port}"), "-f"])
+        .arg(folder.path().join("spin.toml"));
+    let spin = Server::start(command, "Serving ")
+        .unwrap_or_else(|log| panic!("spin up did not start:\n{log}"));
+    let wafer = Server::wafer(&[manifest.to_str().expect("UTF-8 path")]);
+    let requests: [(&str, &str, &str); 9] = [
+        ("GET", "/hello", ""),
+        ("GET", "/hello/ann%20lee", ""),
+        ("GET", "/items/5?q=x", ""),
+        ("GET", "/items/abc", ""),
+        ("POST", "/items", r#"{"name": "hammer", "price": 9.5}"#),
+        ("POST", "/items", r#"{"name": "", "price": 0}"#),
+        ("DELETE", "/items/5", ""),
+        ("POST", "/todos", r#"{"title": "milk"}"#),
+        ("GET", "/todos/1", ""),
+    ];
+    for (method, path, body) in requests {
+        let headers = [("content-type", "application/json")];
+        let on_spin = spin.send(method, path, &headers, body.as_bytes());
+        let on_wafer = wafer.send(method, path, &headers, body.as_bytes());
+        assert_eq!(
+            essentials(&on_spin),
+            essentials(&on_wafer),
+            "{method} {path}"
+        );
+    }
+}
+
 /// The `spin.toml` of the todos, granted `grants`.
 fn spin_todos_manifest(grants: &str) -> String {
     format!(

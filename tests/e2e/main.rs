@@ -17,6 +17,7 @@ mod faults;
 mod gateway;
 mod instances;
 mod limits;
+mod new;
 mod openapi;
 mod rate_limits;
 mod redis;

@@ -181,3 +181,103 @@ fn redis_settings_that_cannot_work_stop_the_start() {
         assert!(log.contains(&at), "{section}: {log}");
     }
 }
+
+/// Stateless hosts behind a load balancer, their state in one Redis: a
+/// client of the balancer sees one service. The balancer is the smallest
+/// there is, in the test: each connection goes to the next host, round
+/// robin, its bytes copied both ways.
+#[test]
+fn two_hosts_behind_a_round_robin_balancer_are_one_service() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let manifest = manifest(folder.path());
+    let hosts = [
+        serve(&manifest, &redis.url(), &folder.path().join("a")),
+        serve(&manifest, &redis.url(), &folder.path().join("b")),
+    ];
+    let balancer = round_robin(hosts.iter().map(|host| host.url.clone()).collect());
+    // A connection per request, so that each goes to the next host.
+    let send = |method: &str, path: &str, body: &str| {
+        let headers = [
+            ("connection", "close"),
+            ("content-type", "application/json"),
+        ];
+        crate::support::client::request(
+            method,
+            &format!("{balancer}{path}"),
+            &headers,
+            body.as_bytes(),
+        )
+    };
+    for (id, title) in (1..).zip(["milk", "eggs", "flour", "butter"]) {
+        let created = send("POST", "/todos", &format!(r#"{{"title":"{title}"}}"#));
+        assert_eq!(
+            (created.status, created.json()),
+            (201, json!({"id": id, "title": title, "done": false}))
+        );
+    }
+    for _ in 0..2 {
+        let listed = send("GET", "/todos", "");
+        assert_eq!(
+            listed.json().as_array().map(Vec::len),
+            Some(4),
+            "{}",
+            listed.body
+        );
+    }
+    assert_eq!(
+        send("PATCH", "/todos/3", r#"{"done":true}"#).json()["done"],
+        true
+    );
+    assert_eq!(send("GET", "/todos/3", "").json()["done"], true);
+    // Both hosts answered: the client could not tell which.
+    for host in &hosts {
+        let served = host.log().matches("path=/todos").count();
+        assert!(
+            served >= 3,
+            "a host served {served} requests:\n{}",
+            host.log()
+        );
+    }
+}
+
+/// A TCP balancer on a free port handing each connection to the next of
+/// `backends` (`http://host:port`); its URL.
+fn round_robin(backends: Vec<String>) -> String {
+    use std::io::Write as _;
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let address = listener.local_addr().expect("its address");
+    let backends: Vec<String> = backends
+        .iter()
+        .map(|url| url.trim_start_matches("http://").to_owned())
+        .collect();
+    std::thread::spawn(move || {
+        for (turn, client) in listener.incoming().enumerate() {
+            let Ok(mut client) = client else { continue };
+            let backend = backends[turn % backends.len()].clone();
+            std::thread::spawn(move || {
+                let Ok(mut server) = TcpStream::connect(&backend) else {
+                    let _ =
+                        client.write_all(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n");
+                    return;
+                };
+                let (Ok(mut client_in), Ok(mut server_out)) =
+                    (client.try_clone(), server.try_clone())
+                else {
+                    return;
+                };
+                let upstream = std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut client_in, &mut server_out);
+                    let _ = server_out.shutdown(Shutdown::Write);
+                });
+                let _ = std::io::copy(&mut server, &mut client);
+                let _ = client.shutdown(Shutdown::Write);
+                let _ = upstream.join();
+            });
+        }
+    });
+    format!("http://{address}")
+}

@@ -3,7 +3,7 @@
 #[allow(missing_docs, unreachable_pub, clippy::all)]
 mod bindings {
     wit_bindgen::generate!({
-        path: "../wasi/config-0.2.0-draft-2024-09-27",
+        path: "wit/config-0.2.0-draft-2024-09-27",
         world: "wasi:config/imports",
     });
 }

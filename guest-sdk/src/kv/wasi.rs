@@ -9,7 +9,7 @@ use wafer_contract::store::UNAVAILABLE;
 #[allow(missing_docs, unreachable_pub, clippy::all)]
 mod bindings {
     wit_bindgen::generate!({
-        path: "../wasi/keyvalue-0.2.0-draft2",
+        path: "wit/keyvalue-0.2.0-draft2",
         world: "wasi:keyvalue/imports",
     });
 }

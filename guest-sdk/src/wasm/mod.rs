@@ -26,7 +26,7 @@ pub use wasip2;
 #[allow(missing_docs, unreachable_pub, clippy::all)]
 pub mod bindings {
     wit_bindgen::generate!({
-        path: "../wit",
+        path: "wit/wafer",
         world: "wafer:app/app",
         pub_export_macro: true,
         export_macro_name: "__wafer_export_metadata",

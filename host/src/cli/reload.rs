@@ -3,6 +3,7 @@
 //! that does not load is refused with a log line, and the old one keeps
 //! serving; requests in flight finish on the version they started with.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -99,7 +100,15 @@ pub(crate) async fn reload_on_change(
             }
         }
         seen = sources.stamps();
-        match reload(&server, &runtime, certificates.as_deref(), &sources).await {
+        match reload(
+            &server,
+            &runtime,
+            certificates.as_deref(),
+            &sources,
+            &BTreeMap::new(),
+        )
+        .await
+        {
             Ok(()) => info!("reloaded {target}"),
             Err(problem) => {
                 error!("reload refused, still serving the previous version: {problem:#}")
@@ -109,13 +118,15 @@ pub(crate) async fn reload_on_change(
 }
 
 /// Loads the manifest of `sources` and serves it, and its certificate, if
-/// both load and it fits what the host reserved at start. Connections keep
-/// the certificate they were made with.
-async fn reload(
+/// both load and it fits what the host reserved at start, its components
+/// whose latest build failed marked so (`wafer dev`). Connections keep the
+/// certificate they were made with.
+pub(crate) async fn reload(
     server: &Server,
     runtime: &Runtime,
     certificates: Option<&Certificates>,
     sources: &Sources,
+    build_failures: &BTreeMap<String, String>,
 ) -> anyhow::Result<()> {
     let manifest = sources.manifest()?;
     runtime.check_room(&manifest.components, server.limits().concurrency)?;
@@ -124,7 +135,8 @@ async fn reload(
         (None, None) => None,
         _ => bail!("server.tls: HTTPS cannot be turned on or off by a reload; restart to apply it"),
     };
-    let deployment = sources.deploy(runtime, &manifest).await?;
+    let mut deployment = sources.deploy(runtime, &manifest).await?;
+    deployment.mark_build_failures(build_failures);
     if let (Some(certificates), Some(certificate)) = (certificates, certificate) {
         certificates.replace(certificate);
     }

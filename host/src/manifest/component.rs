@@ -23,6 +23,10 @@ pub struct ComponentSpec {
     pub source: PathBuf,
     /// A shell command that builds `source`, run in the manifest's folder.
     pub build: Option<String>,
+    /// What `wafer dev` watches for changes that call for a build: files
+    /// and folders, resolved against the manifest's folder. Empty: the
+    /// folder of the crate a cargo `build` builds.
+    pub watch: Vec<PathBuf>,
     /// What the component is about, for its tag in the API docs.
     pub description: Option<String>,
     /// What one of its requests may cost.
@@ -59,6 +63,7 @@ impl ComponentSpec {
             route,
             source: source.to_owned(),
             build: None,
+            watch: Vec::new(),
             description: None,
             limits: Limits::default(),
             allowed_outbound_hosts: Vec::new(),
@@ -81,6 +86,8 @@ pub(super) struct RawComponent {
     pub(super) route: String,
     source: PathBuf,
     build: Option<String>,
+    #[serde(default)]
+    watch: Vec<PathBuf>,
     description: Option<String>,
     #[serde(default)]
     limits: RawLimits,
@@ -137,10 +144,26 @@ impl RawComponent {
                     .into(),
             ));
         }
+        if self.watch.iter().any(|path| path.as_os_str().is_empty()) {
+            return Err((
+                field("watch"),
+                "an empty path: name files or folders, relative to this manifest".into(),
+            ));
+        }
+        let build = self.build.filter(|build| !build.trim().is_empty());
+        if build.is_none() && !self.watch.is_empty() {
+            return Err((
+                field("watch"),
+                "`wafer dev` watches sources to build them: give the component a `build` \
+                 command, or remove `watch`"
+                    .into(),
+            ));
+        }
         Ok(ComponentSpec {
             route,
             source: base.join(self.source),
-            build: self.build.filter(|build| !build.trim().is_empty()),
+            build,
+            watch: self.watch.iter().map(|path| base.join(path)).collect(),
             description: self.description,
             limits: self.limits.apply(defaults, &field("limits"))?,
             allowed_outbound_hosts: self

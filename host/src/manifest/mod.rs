@@ -14,6 +14,7 @@
 //! route = "/hello/..."           # `/x` exactly, or `/x/...` for /x and below
 //! source = "target/wasm32-wasip2/release/hello.wasm"   # relative to this file
 //! build = "cargo build --target wasm32-wasip2 --release -p hello"  # optional
+//! watch = ["hello/src"]          # what `wafer dev` rebuilds on; default: the built crate's folder
 //! description = "Greetings."     # optional, for the API docs
 //! allowed_outbound_hosts = ["https://api.example.com"]  # default: none
 //! environment = { GREETING = "hi" }  # default: none

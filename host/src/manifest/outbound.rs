@@ -25,6 +25,18 @@ pub struct OutboundRule {
     port: Option<u16>,
 }
 
+/// As written in a manifest (Wafer's or Spin's): `scheme://host:port`, `*`
+/// for any scheme or port.
+impl std::fmt::Display for OutboundRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scheme = self.scheme.as_deref().unwrap_or("*");
+        match self.port {
+            Some(port) => write!(f, "{scheme}://{}:{port}", self.host),
+            None => write!(f, "{scheme}://{}:*", self.host),
+        }
+    }
+}
+
 impl OutboundRule {
     /// Parses `scheme://host[:port]`, e.g. `https://*.example.com` or
     /// `http://127.0.0.1:8080`.

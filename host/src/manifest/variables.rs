@@ -137,6 +137,19 @@ pub(super) fn template(
     Ok(template)
 }
 
+/// As written: text with `{{ variable }}`s (Spin's syntax too).
+impl std::fmt::Display for Template {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for part in &self.parts {
+            match part {
+                Part::Text(text) => f.write_str(text)?,
+                Part::Variable(name) => write!(f, "{{{{ {name} }}}}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Template {
     /// `text` with its `{{ name }}`s.
     pub fn parse(text: &str) -> Result<Template, String> {

@@ -73,7 +73,10 @@ macro_rules! config_version {
     };
 }
 
-config_version!(draft_2024_09_27, "../wasi/config-0.2.0-draft-2024-09-27");
+config_version!(
+    draft_2024_09_27,
+    "../guest-sdk/wit/config-0.2.0-draft-2024-09-27"
+);
 config_version!(rc1, "../wasi/config-0.2.0-rc.1");
 
 /// Links both versions of `wasi:config`.

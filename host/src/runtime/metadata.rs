@@ -8,7 +8,7 @@ use super::state::RequestState;
 
 mod bindings {
     wasmtime::component::bindgen!({
-        path: "../wit",
+        path: "../guest-sdk/wit/wafer",
         world: "wafer:app/app",
         exports: { default: async },
     });

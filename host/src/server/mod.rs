@@ -215,6 +215,14 @@ impl Server {
             );
         };
         let name = deployed.component().name();
+        if let Some(failure) = deployed.build_failure() {
+            let message = format!("build failed: {failure}");
+            return (
+                name,
+                "host",
+                send(reply::detail(StatusCode::SERVICE_UNAVAILABLE, &message)),
+            );
+        }
         let (mut parts, body) = request.into_parts();
         strip_reserved_headers(&mut parts.headers);
         let admitted = match gate.check(deployed.rules(), &parts) {

@@ -8,7 +8,7 @@ use crate::store::StoreError;
 
 mod bindings {
     wasmtime::component::bindgen!({
-        path: "../wasi/keyvalue-0.2.0-draft2",
+        path: "../guest-sdk/wit/keyvalue-0.2.0-draft2",
         world: "wasi:keyvalue/imports",
         imports: { default: async | trappable },
         with: {

@@ -46,7 +46,7 @@ mod component {
     wasip2::http::proxy::export!(Echo);
 
     wit_bindgen::generate!({
-        path: "../../../wit",
+        path: "../../../guest-sdk/wit/wafer",
         world: "wafer:app/app",
     });
 
