@@ -192,9 +192,16 @@ fn serve(args: ServeArgs, dev: bool) -> anyhow::Result<()> {
     let tokio = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     tokio.block_on(async move {
         let count = manifest.components.len();
-        let dev = match dev {
-            true => Some(cli::dev::Dev::start(&manifest, &sources).await?),
-            false => None,
+        // Ctrl-C or SIGTERM during the first builds stops them too (their
+        // process groups are killed as the builds are dropped).
+        let dev = if dev {
+            let stopped = shutdown_signal()?;
+            tokio::select! {
+                dev = cli::dev::Dev::start(&manifest, &sources) => Some(dev?),
+                () = stopped => bail!("stopped while building"),
+            }
+        } else {
+            None
         };
         let mut deployment = sources.deploy(&runtime, &manifest).await?;
         if let Some(dev) = &dev {
