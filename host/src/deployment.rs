@@ -20,6 +20,10 @@ use crate::routes::RouteTable;
 use crate::runtime::{Component, Runtime};
 use crate::store::KvAccess;
 
+/// Told as each component of a load is ready (compiled, or found in the
+/// cache): what a progress bar counts.
+pub type OnLoaded = Arc<dyn Fn(&ComponentSpec) + Send + Sync>;
+
 /// The components, gate and docs of one manifest.
 pub struct Deployment {
     routes: RouteTable<Deployed>,
@@ -45,11 +49,13 @@ impl Deployment {
     /// off the async threads), reads their documents, builds the gate from
     /// them and merges them into the docs; the variables' values come from
     /// the environment, then `variables` (a `--variables-file`), then the
-    /// defaults. Fails with a message naming the component and the fix.
+    /// defaults. `on_loaded` is told as each component is ready. Fails with
+    /// a message naming the component and the fix.
     pub async fn load(
         runtime: &Runtime,
         manifest: &Manifest,
         variables: Option<&VariablesFile>,
+        on_loaded: Option<OnLoaded>,
     ) -> anyhow::Result<Deployment> {
         let mut gate = Gate::new(&manifest.auth, &manifest.components)?;
         let host_env: HashMap<String, Vec<(String, String)>> = manifest
@@ -59,9 +65,13 @@ impl Deployment {
             .collect();
         let (loader, entries) = (runtime.clone(), manifest.clone());
         let components = tokio::task::spawn_blocking(move || {
-            load_components(&loader, &entries, &|spec| {
-                host_env.get(&spec.name).cloned().unwrap_or_default()
-            })
+            let on_loaded = on_loaded.unwrap_or_else(|| Arc::new(|_: &ComponentSpec| {}));
+            load_components(
+                &loader,
+                &entries,
+                &|spec| host_env.get(&spec.name).cloned().unwrap_or_default(),
+                &*on_loaded,
+            )
         })
         .await
         .context("loading stopped")??;
@@ -183,12 +193,13 @@ impl Deployed {
 }
 
 /// Every component of the manifest loaded and checked; the instances of each
-/// get `host_env` of it besides their own environment. Blocks while it
-/// compiles.
+/// get `host_env` of it besides their own environment, and `on_loaded` is
+/// told as each is ready. Blocks while it compiles.
 pub fn load_components(
     runtime: &Runtime,
     manifest: &Manifest,
     host_env: &(dyn Fn(&ComponentSpec) -> Vec<(String, String)> + Sync),
+    on_loaded: &(dyn Fn(&ComponentSpec) + Sync),
 ) -> anyhow::Result<Vec<Component>> {
     // One thread per component: reading, hashing and mapping (or compiling)
     // them side by side is what keeps a start with many components short.
@@ -199,7 +210,11 @@ pub fn load_components(
             .map(|spec| {
                 (
                     spec,
-                    scope.spawn(|| Component::load(runtime, spec, &host_env(spec))),
+                    scope.spawn(|| {
+                        let component = Component::load(runtime, spec, &host_env(spec));
+                        on_loaded(spec);
+                        component
+                    }),
                 )
             })
             .collect();

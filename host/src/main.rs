@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use tracing::info;
 mod cli;
 
-use wafer_host::deployment;
+use wafer_host::deployment::{self, Deployment};
 use wafer_host::docs::{ComponentDoc, merged_document};
 use wafer_host::manifest::{DEFAULT_LISTEN, Manifest};
 use wafer_host::runtime::engine::default_cache_dir;
@@ -64,31 +64,36 @@ struct DevArgs {
     /// The manifest.
     #[arg(default_value = "wafer.toml")]
     manifest: PathBuf,
-    /// The address to listen on [default: the manifest's, or 127.0.0.1:8080].
-    #[arg(long)]
-    listen: Option<SocketAddr>,
-    /// Where compiled components are cached [default: ~/.cache/wafer].
-    #[arg(long, env = "WAFER_CACHE_DIR")]
-    cache_dir: Option<PathBuf>,
-    /// Where embedded key-value stores are kept [default:
-    /// ~/.local/share/wafer].
-    #[arg(long, env = "WAFER_DATA_DIR")]
-    data_dir: Option<PathBuf>,
-    /// A TOML file of variable values, read at each (re)load.
-    #[arg(long, env = "WAFER_VARIABLES_FILE")]
-    variables_file: Option<PathBuf>,
+    #[command(flatten)]
+    host: HostArgs,
 }
 
 #[derive(Args)]
 struct ServeArgs {
     /// A wafer.toml manifest, or one component's .wasm file to serve at /.
     target: PathBuf,
-    /// The address to listen on [default: the manifest's, or 127.0.0.1:8080].
-    #[arg(long)]
-    listen: Option<SocketAddr>,
+    #[command(flatten)]
+    host: HostArgs,
     /// Build the components first (their `build` commands).
     #[arg(long)]
     build: bool,
+    /// Compile components on every start instead of caching them (whatever
+    /// --cache-dir or WAFER_CACHE_DIR say).
+    #[arg(long)]
+    no_cache: bool,
+    /// Reload when the manifest or a component file changes (SIGHUP always
+    /// reloads). Requests in flight finish on the old version; a version
+    /// that does not load is refused and the old one keeps serving.
+    #[arg(long)]
+    watch: bool,
+}
+
+/// What `serve` and `dev` both take: where to listen and keep things.
+#[derive(Args)]
+struct HostArgs {
+    /// The address to listen on [default: the manifest's, or 127.0.0.1:8080].
+    #[arg(long)]
+    listen: Option<SocketAddr>,
     /// Where compiled components are cached [default: ~/.cache/wafer].
     #[arg(long, env = "WAFER_CACHE_DIR")]
     cache_dir: Option<PathBuf>,
@@ -100,14 +105,6 @@ struct ServeArgs {
     /// (re)load; the environment's WAFER_VARIABLE_<NAME> comes first.
     #[arg(long, env = "WAFER_VARIABLES_FILE")]
     variables_file: Option<PathBuf>,
-    /// Compile components on every start instead of caching them.
-    #[arg(long, conflicts_with = "cache_dir")]
-    no_cache: bool,
-    /// Reload when the manifest or a component file changes (SIGHUP always
-    /// reloads). Requests in flight finish on the old version; a version
-    /// that does not load is refused and the old one keeps serving.
-    #[arg(long)]
-    watch: bool,
 }
 
 fn main() {
@@ -134,11 +131,8 @@ fn main() {
         Command::Dev(args) => serve(
             ServeArgs {
                 target: args.manifest,
-                listen: args.listen,
+                host: args.host,
                 build: false,
-                cache_dir: args.cache_dir,
-                data_dir: args.data_dir,
-                variables_file: args.variables_file,
                 no_cache: false,
                 watch: false,
             },
@@ -166,7 +160,7 @@ fn serve(args: ServeArgs, dev: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let sources = cli::reload::Sources {
         target: args.target.clone(),
-        variables: args.variables_file.clone(),
+        variables: args.host.variables_file.clone(),
     };
     let manifest = sources.manifest()?;
     if args.build {
@@ -175,16 +169,16 @@ fn serve(args: ServeArgs, dev: bool) -> anyhow::Result<()> {
     let cache_dir = if args.no_cache {
         None
     } else {
-        args.cache_dir.or_else(default_cache_dir)
+        args.host.cache_dir.or_else(default_cache_dir)
     };
     // A certificate that does not load stops the start before anything else.
     let certificates = manifest.tls.as_ref().map(Certificates::load).transpose()?;
     let mut options = EngineOptions::for_manifest(&manifest, cache_dir);
-    if let Some(data_dir) = args.data_dir {
+    if let Some(data_dir) = args.host.data_dir {
         options.data_dir = data_dir;
     }
     let runtime = Runtime::new(&options)?;
-    let listen = match (args.listen, manifest.listen) {
+    let listen = match (args.host.listen, manifest.listen) {
         (Some(listen), _) | (None, Some(listen)) => listen,
         (None, None) => DEFAULT_LISTEN.parse()?,
     };
@@ -192,21 +186,7 @@ fn serve(args: ServeArgs, dev: bool) -> anyhow::Result<()> {
     let tokio = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     tokio.block_on(async move {
         let count = manifest.components.len();
-        // Ctrl-C or SIGTERM during the first builds stops them too (their
-        // process groups are killed as the builds are dropped).
-        let dev = if dev {
-            let stopped = shutdown_signal()?;
-            tokio::select! {
-                dev = cli::dev::Dev::start(&manifest, &sources) => Some(dev?),
-                () = stopped => bail!("stopped while building"),
-            }
-        } else {
-            None
-        };
-        let mut deployment = sources.deploy(&runtime, &manifest).await?;
-        if let Some(dev) = &dev {
-            deployment.mark_build_failures(&dev.failures);
-        }
+        let (deployment, dev) = first_deployment(&runtime, &manifest, &sources, dev).await?;
         // Entries this start used are marked; the rest are pruned in the
         // background, so that the start does not wait for it.
         if let Some(cache) = runtime.cache().cloned() {
@@ -252,6 +232,37 @@ fn serve(args: ServeArgs, dev: bool) -> anyhow::Result<()> {
         info!("stopped");
         Ok(())
     })
+}
+
+/// The deployment a start serves, its components compiled with a progress
+/// bar; under `wafer dev` (`dev`), built first (Ctrl-C or SIGTERM during the
+/// builds stops them too: their process groups are killed as the builds are
+/// dropped).
+async fn first_deployment(
+    runtime: &Runtime,
+    manifest: &Manifest,
+    sources: &cli::reload::Sources,
+    dev: bool,
+) -> anyhow::Result<(Deployment, Option<cli::dev::Dev>)> {
+    let dev = if dev {
+        let stopped = shutdown_signal()?;
+        tokio::select! {
+            dev = cli::dev::Dev::start(manifest, sources) => Some(dev?),
+            () = stopped => bail!("stopped while building"),
+        }
+    } else {
+        None
+    };
+    let progress = cli::progress::LoadProgress::start(manifest.components.len());
+    let deployment = sources
+        .deploy(runtime, manifest, Some(progress.on_loaded()))
+        .await;
+    progress.finish();
+    let mut deployment = deployment?;
+    if let Some(dev) = &dev {
+        deployment.mark_build_failures(&dev.failures);
+    }
+    Ok((deployment, dev))
 }
 
 /// What reloads need, handed to the task that does them.
@@ -313,7 +324,7 @@ fn openapi(target: &Path) -> anyhow::Result<()> {
         instance_slots: u32::try_from(manifest.components.len().max(1)).unwrap_or(u32::MAX),
         ..EngineOptions::default()
     })?;
-    let components = deployment::load_components(&runtime, &manifest, &|_| Vec::new())?;
+    let components = deployment::load_components(&runtime, &manifest, &|_| Vec::new(), &|_| {})?;
     let tokio = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let document = tokio.block_on(async {
         match components.as_slice() {

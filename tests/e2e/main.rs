@@ -11,6 +11,7 @@
 mod browser;
 mod compatibility;
 mod config;
+mod deploy;
 mod docs;
 mod examples;
 mod faults;

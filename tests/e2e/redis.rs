@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::support::process::wafer;
 use crate::support::redis::RedisServer;
-use crate::support::{Server, run_to_exit, wasm};
+use crate::support::{Server, run_to_exit, wasm, workspace};
 
 /// todos on a Redis store whose URL is the secret variable `redis_url`, and
 /// hello beside it.
@@ -183,16 +183,26 @@ fn redis_settings_that_cannot_work_stop_the_start() {
 }
 
 /// Stateless hosts behind a load balancer, their state in one Redis: a
-/// client of the balancer sees one service. The balancer is the smallest
-/// there is, in the test: each connection goes to the next host, round
-/// robin, its bytes copied both ways.
+/// client of the balancer sees one service. The hosts run the manifest of
+/// `deploy/wafer/` (its components from this build), and the balancer is
+/// the smallest there is, in the test: each connection goes to the next
+/// host, round robin, its bytes copied both ways.
 #[test]
 fn two_hosts_behind_a_round_robin_balancer_are_one_service() {
     let Some(redis) = RedisServer::start() else {
         return;
     };
     let folder = tempfile::tempdir().expect("temporary folder");
-    let manifest = manifest(folder.path());
+    let deployed = std::fs::read_to_string(workspace().join("deploy/wafer/wafer.toml"))
+        .expect("deploy/wafer/wafer.toml");
+    let components = wasm("todos")
+        .parent()
+        .expect("a folder")
+        .display()
+        .to_string();
+    let manifest = folder.path().join("wafer.toml");
+    std::fs::write(&manifest, deployed.replace("/app/components", &components)).expect("write");
+    let manifest = manifest.display().to_string();
     let hosts = [
         serve(&manifest, &redis.url(), &folder.path().join("a")),
         serve(&manifest, &redis.url(), &folder.path().join("b")),

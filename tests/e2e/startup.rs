@@ -98,3 +98,47 @@ fn manifest_errors_name_the_field() {
         "{stderr}"
     );
 }
+
+/// A start that compiles shows a progress bar on a terminal (here the
+/// pseudo-terminal of util-linux's `script`), and none where standard error
+/// is not one.
+#[test]
+fn compiling_at_start_shows_progress_on_a_terminal_only() {
+    let Ok(script) = which("script") else {
+        eprintln!("skipped: util-linux's `script` is not installed");
+        return;
+    };
+    let hello = crate::support::wasm("hello");
+    let command_line = format!(
+        "{} serve --no-cache {} --listen 127.0.0.1:0",
+        env!("CARGO_BIN_EXE_wafer"),
+        hello.display()
+    );
+    let mut command = std::process::Command::new(script);
+    command.args(["-qefc", &command_line, "/dev/null"]);
+    let on_terminal = crate::support::Server::start(command, "wafer: listening on ")
+        .unwrap_or_else(|log| panic!("wafer did not start:\n{log}"));
+    let shown = on_terminal.log();
+    assert!(
+        shown.contains("compiling components"),
+        "no progress bar:\n{shown}"
+    );
+    assert_eq!(on_terminal.get("/hello").status, 200);
+
+    let mut plain = crate::support::process::wafer();
+    plain
+        .args(["serve", "--no-cache"])
+        .arg(&hello)
+        .args(["--listen", "127.0.0.1:0"]);
+    let off_terminal = crate::support::Server::start(plain, "wafer: listening on ")
+        .unwrap_or_else(|log| panic!("wafer did not start:\n{log}"));
+    assert!(!off_terminal.log().contains("compiling components"));
+}
+
+/// The path of `program` on `PATH`.
+fn which(program: &str) -> Result<std::path::PathBuf, ()> {
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|folder| folder.join(program))
+        .find(|path| path.is_file())
+        .ok_or(())
+}

@@ -5,4 +5,5 @@ pub(crate) mod build;
 pub(crate) mod dev;
 pub(crate) mod export;
 pub(crate) mod new;
+pub(crate) mod progress;
 pub(crate) mod reload;

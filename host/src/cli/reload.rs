@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::bail;
 use tracing::{error, info, warn};
-use wafer_host::deployment::Deployment;
+use wafer_host::deployment::{Deployment, OnLoaded};
 use wafer_host::manifest::{Manifest, VariablesFile};
 use wafer_host::runtime::Runtime;
 use wafer_host::server::Server;
@@ -48,14 +48,16 @@ impl Sources {
         Ok(Some(file))
     }
 
-    /// A deployment of the manifest, with the variables file's values.
+    /// A deployment of the manifest, with the variables file's values;
+    /// `on_loaded` is told as each component is ready.
     pub(crate) async fn deploy(
         &self,
         runtime: &Runtime,
         manifest: &Manifest,
+        on_loaded: Option<OnLoaded>,
     ) -> anyhow::Result<Deployment> {
         let variables = self.variables(manifest)?;
-        Deployment::load(runtime, manifest, variables.as_ref()).await
+        Deployment::load(runtime, manifest, variables.as_ref(), on_loaded).await
     }
 
     /// When the files were last changed: the manifest, the variables file
@@ -135,7 +137,7 @@ pub(crate) async fn reload(
         (None, None) => None,
         _ => bail!("server.tls: HTTPS cannot be turned on or off by a reload; restart to apply it"),
     };
-    let mut deployment = sources.deploy(runtime, &manifest).await?;
+    let mut deployment = sources.deploy(runtime, &manifest, None).await?;
     deployment.mark_build_failures(build_failures);
     if let (Some(certificates), Some(certificate)) = (certificates, certificate) {
         certificates.replace(certificate);

@@ -1,5 +1,5 @@
 //! A Python with the tools the tests use from PyPI (`openapi-spec-validator`,
-//! `schemathesis`),
+//! `schemathesis`, `kubernetes-validate`),
 //! in a virtual environment under `target/tools` made on first use, or
 //! `$WAFER_PYTHON` if set.
 
@@ -10,7 +10,11 @@ use std::sync::OnceLock;
 use super::components::target_dir;
 
 /// The packages installed into the environment.
-const PACKAGES: &[&str] = &["openapi-spec-validator==0.7.2", "schemathesis==4.32.5"];
+const PACKAGES: &[&str] = &[
+    "openapi-spec-validator==0.7.2",
+    "schemathesis==4.32.5",
+    "kubernetes-validate==1.37.0",
+];
 
 /// The environment's `python`.
 pub(crate) fn python() -> PathBuf {
