@@ -321,3 +321,52 @@ fn processes_in(folder: &Path) -> Vec<String> {
         })
         .collect()
 }
+
+/// `wafer build`: a line per component with its size, a summary, and on a
+/// failure the build's own error and exit status 1.
+#[test]
+fn wafer_build_reports_each_component_and_fails_with_the_builds_error() {
+    let hello = crate::support::wasm("hello");
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let manifest = folder.path().join("wafer.toml");
+    let component = |name: &str, build: &str| {
+        format!(
+            "[[component]]\nname = \"{name}\"\nroute = \"/{name}\"\nsource = {hello:?}\nbuild = {build:?}\n\n"
+        )
+    };
+    std::fs::write(
+        &manifest,
+        component("first", "true") + &component("second", "true"),
+    )
+    .expect("write");
+    let (status, said) = crate::support::run_to_exit(&["build", manifest.to_str().expect("UTF-8")]);
+    assert!(status.success(), "{said}");
+    for name in ["first", "second"] {
+        assert!(said.contains(&format!("building {name}\n")), "{said}");
+        assert!(said.contains(&format!("   built {name} in ")), "{said}");
+    }
+    let size = format!("{} (", hello.display());
+    assert!(
+        said.contains(&size) && said.contains("iB)\n"),
+        "no size: {said}"
+    );
+    assert!(said.contains("built 2 components in "), "{said}");
+
+    let broken = "echo 'error[E0425]: cannot find value `x` in this scope' >&2; exit 101";
+    std::fs::write(
+        &manifest,
+        component("first", "true") + &component("second", broken),
+    )
+    .expect("write");
+    let (status, said) = crate::support::run_to_exit(&["build", manifest.to_str().expect("UTF-8")]);
+    assert_eq!(status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("error[E0425]: cannot find value `x` in this scope\n"),
+        "{said}"
+    );
+    assert!(
+        said.contains("error: component \"second\": the build failed after ")
+            && said.ends_with(": error[E0425]: cannot find value `x` in this scope\n"),
+        "{said}"
+    );
+}
