@@ -375,18 +375,7 @@ fn the_examples_exported_to_spin_answer_as_wafer_does() {
     assert!(said.contains("[auth]: Spin has no edge gate"), "{said}");
     assert!(!folder.path().join("runtime-config.toml").exists());
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port();
-    let mut command = Command::new(&spin);
-    command
-        .current_dir(folder.path())
-        .env("SPIN_HOME", folder.path().join("home"))
-        .args(["up", "--listen", &format!("127.0.0.1:{port}"), "-f"])
-        .arg(folder.path().join("spin.toml"));
-    let spin = Server::start(command, "Serving ")
-        .unwrap_or_else(|log| panic!("spin up did not start:\n{log}"));
+    let spin = spin_up_in(&spin, folder.path(), None);
     let wafer = Server::wafer(&[manifest.to_str().expect("UTF-8 path")]);
     let requests: [(&str, &str, &str); 9] = [
         ("GET", "/hello", ""),
@@ -430,26 +419,40 @@ fn spin_up(
     runtime_config: Option<&str>,
 ) -> (Server, tempfile::TempDir) {
     let folder = tempfile::tempdir().expect("temporary folder");
-    let path = folder.path().join("spin.toml");
-    std::fs::write(&path, manifest).expect("write spin.toml");
+    std::fs::write(folder.path().join("spin.toml"), manifest).expect("write spin.toml");
+    if let Some(text) = runtime_config {
+        std::fs::write(folder.path().join("runtime-config.toml"), text)
+            .expect("write runtime-config.toml");
+    }
+    let server = spin_up_in(
+        spin,
+        folder.path(),
+        runtime_config.map(|_| "runtime-config.toml"),
+    );
+    (server, folder)
+}
+
+/// `spin up` of the `spin.toml` in `folder` (with the runtime config of that
+/// name there, if any), on a free port; Spin keeps its state in `folder`.
+fn spin_up_in(
+    spin: &std::path::Path,
+    folder: &std::path::Path,
+    runtime_config: Option<&str>,
+) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .expect("a free port")
         .port();
     let mut command = Command::new(spin);
     command
-        .current_dir(folder.path())
-        .env("SPIN_HOME", folder.path().join("home"))
+        .current_dir(folder)
+        .env("SPIN_HOME", folder.join("home"))
         .args(["up", "--listen", &format!("127.0.0.1:{port}"), "-f"])
-        .arg(&path);
-    if let Some(text) = runtime_config {
-        let config = folder.path().join("runtime-config.toml");
-        std::fs::write(&config, text).expect("write runtime-config.toml");
-        command.arg("--runtime-config-file").arg(config);
+        .arg(folder.join("spin.toml"));
+    if let Some(name) = runtime_config {
+        command.arg("--runtime-config-file").arg(folder.join(name));
     }
-    let server = Server::start(command, "Serving ")
-        .unwrap_or_else(|log| panic!("spin up did not start:\n{log}"));
-    (server, folder)
+    Server::start(command, "Serving ").unwrap_or_else(|log| panic!("spin up did not start:\n{log}"))
 }
 
 /// The gateway's three 300 ms upstream calls run at once: the answer comes in
