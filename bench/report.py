@@ -49,6 +49,10 @@ def ratios(rows, raw_case, gateway_case):
             for mode in ("fresh", "reuse"):
                 wanted.append((f"todos {case} on {store}, {mode} vs FastAPI ({twin})",
                                f"wafer ({mode}), {store}", f"FastAPI, {twin}", case, None))
+    for case in ("POST /digits/predict", "POST /digits/predict/batch (64)"):
+        for mode in ("fresh, pre-initialized", "reuse"):
+            wanted.append((f"digits {case}, {mode} vs FastAPI (onnxruntime)", f"wafer ({mode})",
+                           "FastAPI, onnxruntime", case, None))
     out = []
     for label, ours, theirs, case, target in wanted:
         a, b = rps(ours, case), rps(theirs, case)
@@ -70,6 +74,16 @@ def render(results):
         lines += ["", "The todos example (examples/todos) on a store: embedded (SQLite in WAL mode; "
                       "aiosqlite for FastAPI) and Redis (redis.asyncio for FastAPI):", ""]
         lines += table(results["todos_cases"])
+    if results.get("digits_cases"):
+        lines += ["", "The digits example (examples/digits): a scikit-learn model run by tract in "
+                      "the component, by onnxruntime (one thread per worker) in FastAPI:", ""]
+        lines += table(results["digits_cases"])
+    if results.get("digits_first"):
+        lines += ["", "| Digits: first prediction after start-up (warm cache) | Start → answer "
+                      "| The request alone |", "|---|---:|---:|"]
+        for row in results["digits_first"]:
+            lines.append(f"| {row['system']} | {row['start_to_answer_ms']:.1f} ms | "
+                         f"{row['first_request_ms']:.1f} ms |")
     lines += ["", "| Ratio | Measured | Target |", "|---|---:|---:|"]
     for ratio in results["ratios"]:
         target = f"≥ {ratio['target']:g}×" if ratio["target"] else "-"

@@ -18,7 +18,9 @@ example's fan-out (three upstream calls at once, each answered after 20 ms by
 bench/native's upstream) under Wafer, `wasmtime serve` and its FastAPI twin
 (`async def` with httpx), and the todos example's GET /todos/{id} and
 POST /todos on the embedded store and on Redis under Wafer and its FastAPI
-twin on the same stores (bench/todos.py); and prints requests/s,
+twin on the same stores (bench/todos.py), and the digits example's one-image
+and 64-image predictions under Wafer and its FastAPI twin (onnxruntime), with
+the first prediction after start-up (bench/digits.py); and prints requests/s,
 p50/p99 latency and peak memory, the ratios the performance targets are
 stated in, cold start (empty and warm compiled-artifact cache, 1 and 20
 components), the instantiation micro-benchmark (host/benches/instantiate.rs)
@@ -47,6 +49,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import chart  # noqa: E402
+import digits  # noqa: E402
 import todos  # noqa: E402
 from measure import (  # noqa: E402
     free_port, json_answer, measure, raw_get, request, resident_memory, spawn, stop, uvicorn,
@@ -57,7 +60,7 @@ from report import ratios, render, update_docs, machine  # noqa: E402
 
 # Pinned so that a run next year measures the same FastAPI.
 PYTHON_PACKAGES = ["fastapi==0.165.0", "uvicorn[standard]==0.54.0", "httpx==0.28.1",
-                   "aiosqlite==0.22.1", "redis==8.1.0"]
+                   "aiosqlite==0.22.1", "redis==8.1.0", "onnxruntime==1.31.1", "numpy==2.4.6"]
 # The same features the compatibility test installs wasmtime-cli with
 # (tests/e2e/compatibility.rs), so both share one install.
 WASMTIME_FEATURES = (
@@ -151,6 +154,8 @@ def main():
     finally:
         stop(upstream)
     results["todos_cases"] = todos.run(tools, args.only, args.case, seconds, warmup, print_row)
+    results["digits_cases"], results["digits_first"] = digits.run(
+        tools, args.only, args.case, seconds, warmup, print_row)
     if not args.only and not args.case:
         # A debug host compiles slowly: CI's quick run starts 3, not 20.
         counts = (1, 3) if args.quick else (1, 20)
@@ -158,7 +163,8 @@ def main():
         results["idle"] = idle_memory(tools)
         results["instantiation"] = instantiation(quick=args.quick, debug=args.debug)
     results["ratios"] = ratios(results["load_cases"] + results["raw_cases"]
-                               + results["gateway_cases"] + results["todos_cases"],
+                               + results["gateway_cases"] + results["todos_cases"]
+                               + results["digits_cases"],
                                RAW_CASE[0], GATEWAY_CASE[0])
 
     report = render(results)
@@ -200,7 +206,7 @@ def build(debug):
         run(["cargo", "build", "--release", "-p", "wafer-host", "-p", "wafer-bench-native"])
     run(["cargo", "build", "--target", "wasm32-wasip2", "--release",
          "-p", "hello", "-p", "items", "-p", "auth", "-p", "gateway", "-p", "plain",
-         "-p", "todos"])
+         "-p", "todos", "-p", "digits"])
     binaries = os.path.join(TARGET, "debug" if debug else "release")
     return {
         "wafer": os.path.join(binaries, "wafer"),

@@ -138,7 +138,10 @@ macro_rules! routes {
 /// and `wafer:app/metadata`.
 ///
 /// The expression is evaluated once per component instance, on its first
-/// request. Use it once, at the root of a `cdylib` crate built for
+/// request, or ahead of it: the component also exports `wizer-initialize`,
+/// which builds the app, so that a host that pre-initializes components
+/// (Wafer's `pre_initialize = true`, or `wasmtime wizer`) snapshots the
+/// instance with the app built and every instance starts from there. Use it once, at the root of a `cdylib` crate built for
 /// `wasm32-wasip2`. On other targets it only type-checks the expression, so
 /// the same crate also builds natively for tests.
 ///
@@ -173,6 +176,12 @@ macro_rules! export {
             {
                 fn openapi() -> ::std::string::String {
                     $crate::__private::wasm::with_app(build_app, |app| app.openapi_json())
+                }
+            }
+
+            impl $crate::__private::wasm::bindings::Guest for WaferComponent {
+                fn wizer_initialize() {
+                    $crate::__private::wasm::initialize(build_app)
                 }
             }
 

@@ -23,11 +23,28 @@ pub mod schema_scope {
 }
 pub use crate::validation::constrained;
 
+/// `T`'s schema with `constraints` added: what the model macro describes a
+/// field with when utoipa's `#[schema(...)]` options cannot say it all
+/// (`items(...)`).
+pub fn constrained_schema<T: utoipa::PartialSchema + ?Sized>(
+    constraints: &'static crate::validation::Constraints,
+    description: Option<&str>,
+) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    let schema = serde_json::to_value(T::schema()).unwrap_or_default();
+    let mut constrained = crate::openapi::constrain(schema, constraints);
+    if let (Some(description), Some(object)) = (description, constrained.as_object_mut()) {
+        object.insert("description".to_owned(), description.into());
+    }
+    // The keywords added are all ones utoipa's `Schema` has, so it reads
+    // back; were it ever not to, the unconstrained schema is still right.
+    serde_json::from_value(constrained).unwrap_or_else(|_| T::schema())
+}
+
 /// What the macros check `#[field(...)]` constraints with at compile time
 /// (see [`validation::Number`](crate::validation::Number) and its siblings).
 pub mod constraint_checks {
     pub use crate::extract::Validated;
-    pub use crate::validation::applies::{has_length, number, text};
+    pub use crate::validation::applies::{has_length, list, number, text};
 }
 
 /// What the route macros put in place of an `impl Trait` in a return type
@@ -38,7 +55,7 @@ pub struct Opaque;
 /// What the `export!` macro expands to on `wasm32`.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm {
-    pub use crate::wasm::{bindings, handle, wasip2, with_app};
+    pub use crate::wasm::{bindings, handle, initialize, wasip2, with_app};
 }
 
 /// Runs a handler's extractors one by one, collecting validation errors so that

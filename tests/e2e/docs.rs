@@ -70,6 +70,8 @@ fn the_merged_document_has_every_component_and_is_valid() {
             "/gateway/orders",
             "/todos",
             "/todos/{todo_id}",
+            "/digits/predict",
+            "/digits/predict/batch",
         ]
     );
     assert_eq!(

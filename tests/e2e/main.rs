@@ -12,6 +12,7 @@ mod browser;
 mod compatibility;
 mod config;
 mod deploy;
+mod digits;
 mod docs;
 mod examples;
 mod faults;

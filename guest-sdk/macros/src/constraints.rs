@@ -3,6 +3,9 @@
 //! `wafer::validation::Constraints` that the validating deserializer reads)
 //! and the OpenAPI schema (utoipa's `#[schema]`).
 //!
+//! `items(...)` holds the constraints of each item of a list, in the same
+//! syntax: `#[field(min_length = 64, items(ge = 0, le = 16))]`.
+//!
 //! What can be checked here is a compile error: an unknown constraint, a
 //! value of the wrong kind, a pattern that does not compile, `multiple_of =
 //! 0`. Whether each constraint fits the field's type
@@ -16,7 +19,7 @@ use syn::spanned::Spanned;
 use syn::{Attribute, Expr, ExprLit, ExprUnary, Lit, Meta, Token, UnOp};
 
 /// The constraint names.
-const NAMES: &str = "gt, ge, lt, le, multiple_of, min_length, max_length, pattern";
+const NAMES: &str = "gt, ge, lt, le, multiple_of, min_length, max_length, pattern, items(...)";
 
 /// The constraints of one field or argument.
 pub(crate) struct FieldConstraints {
@@ -37,6 +40,8 @@ enum Constraint {
     Length(u64),
     /// `pattern`.
     Pattern(String),
+    /// `items(...)`: the constraints of each item.
+    Items(FieldConstraints),
 }
 
 /// A number as written: an integer or a (finite) float.
@@ -69,16 +74,7 @@ impl FieldConstraints {
             }
             found = true;
             let options = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)?;
-            for option in options {
-                let entry = entry(option)?;
-                if entries.iter().any(|existing| existing.name == entry.name) {
-                    return Err(syn::Error::new(
-                        entry.span,
-                        format!("`{}` is given twice", entry.name),
-                    ));
-                }
-                entries.push(entry);
-            }
+            add_entries(&mut entries, options)?;
         }
         *attrs = kept;
         if !found {
@@ -87,6 +83,15 @@ impl FieldConstraints {
         let constraints = FieldConstraints { entries };
         constraints.check()?;
         Ok(Some(constraints))
+    }
+
+    /// Whether there are constraints on the items of a list, which utoipa's
+    /// `#[schema(...)]` cannot express (the model macro then describes the
+    /// field with [`FieldConstraints::tokens`] at run time instead).
+    pub(crate) fn constrains_items(&self) -> bool {
+        self.entries
+            .iter()
+            .any(|entry| matches!(entry.value, Constraint::Items(_)))
     }
 
     fn get(&self, name: &str) -> Option<&Entry> {
@@ -102,7 +107,13 @@ impl FieldConstraints {
                 value: Constraint::Number(limit, _),
                 ..
             }) if limit.as_f64() == 0.0 => Err(syn::Error::new(*span, "`multiple_of` cannot be 0")),
-            _ => Ok(()),
+            _ => self
+                .entries
+                .iter()
+                .try_for_each(|entry| match &entry.value {
+                    Constraint::Items(items) => items.check(),
+                    _ => Ok(()),
+                }),
         }
     }
 
@@ -123,6 +134,10 @@ impl FieldConstraints {
                     quote!(#length)
                 }
                 Constraint::Pattern(pattern) => quote!(#pattern),
+                Constraint::Items(items) => {
+                    let items = items.tokens();
+                    quote!(&#items)
+                }
             };
             quote!(#name: ::core::option::Option::Some(#value))
         });
@@ -138,10 +153,20 @@ impl FieldConstraints {
     /// it constrains; each error points at the constraint.
     pub(crate) fn type_checks(&self, ty: &TokenStream2) -> TokenStream2 {
         let checks = self.entries.iter().map(|entry| {
-            let check = match entry.value {
+            let check = match &entry.value {
                 Constraint::Number(..) => quote!(number),
                 Constraint::Length(_) => quote!(has_length),
                 Constraint::Pattern(_) => quote!(text),
+                Constraint::Items(items) => {
+                    let item = quote_spanned!(entry.span=>
+                        <#ty as ::wafer::validation::List>::Item
+                    );
+                    let item_checks = items.type_checks(&item);
+                    return quote_spanned!(entry.span=>
+                        ::wafer::__private::constraint_checks::list::<#ty>();
+                        #item_checks
+                    );
+                }
             };
             quote_spanned!(entry.span=> ::wafer::__private::constraint_checks::#check::<#ty>();)
         });
@@ -149,41 +174,78 @@ impl FieldConstraints {
     }
 
     /// The same constraints as utoipa `#[schema(...)]` options; lengths become
-    /// `min_items`/`max_items` for lists.
+    /// `min_items`/`max_items` for lists. (`items(...)` has no such option:
+    /// see [`FieldConstraints::constrains_items`].)
     pub(crate) fn schema_options(&self, is_list: bool) -> Vec<TokenStream2> {
         self.entries
             .iter()
-            .map(|entry| match &entry.value {
-                Constraint::Number(_, literal) => {
-                    let key = match entry.name.as_str() {
-                        "gt" => quote!(exclusive_minimum),
-                        "ge" => quote!(minimum),
-                        "lt" => quote!(exclusive_maximum),
-                        "le" => quote!(maximum),
-                        _ => quote!(multiple_of),
-                    };
-                    quote!(#key = #literal)
-                }
-                Constraint::Length(length) => {
-                    let key = match (entry.name.as_str(), is_list) {
-                        ("min_length", false) => quote!(min_length),
-                        ("max_length", false) => quote!(max_length),
-                        ("min_length", true) => quote!(min_items),
-                        _ => quote!(max_items),
-                    };
-                    let length = *length as usize;
-                    quote!(#key = #length)
-                }
-                Constraint::Pattern(pattern) => quote!(pattern = #pattern),
+            .filter_map(|entry| {
+                Some(match &entry.value {
+                    Constraint::Number(_, literal) => {
+                        let key = match entry.name.as_str() {
+                            "gt" => quote!(exclusive_minimum),
+                            "ge" => quote!(minimum),
+                            "lt" => quote!(exclusive_maximum),
+                            "le" => quote!(maximum),
+                            _ => quote!(multiple_of),
+                        };
+                        quote!(#key = #literal)
+                    }
+                    Constraint::Length(length) => {
+                        let key = match (entry.name.as_str(), is_list) {
+                            ("min_length", false) => quote!(min_length),
+                            ("max_length", false) => quote!(max_length),
+                            ("min_length", true) => quote!(min_items),
+                            _ => quote!(max_items),
+                        };
+                        let length = *length as usize;
+                        quote!(#key = #length)
+                    }
+                    Constraint::Pattern(pattern) => quote!(pattern = #pattern),
+                    Constraint::Items(_) => return None,
+                })
             })
             .collect()
     }
 }
 
-/// One `name = value` of a `#[field(...)]`.
+/// Parses `options` into `entries`, refusing a name given twice.
+fn add_entries(entries: &mut Vec<Entry>, options: Punctuated<Meta, Token![,]>) -> syn::Result<()> {
+    for option in options {
+        let entry = entry(option)?;
+        if entries.iter().any(|existing| existing.name == entry.name) {
+            return Err(syn::Error::new(
+                entry.span,
+                format!("`{}` is given twice", entry.name),
+            ));
+        }
+        entries.push(entry);
+    }
+    Ok(())
+}
+
+/// One `name = value` of a `#[field(...)]`, or `items(...)`.
 fn entry(option: Meta) -> syn::Result<Entry> {
-    let Meta::NameValue(option) = option else {
-        return Err(syn::Error::new_spanned(option, "expected `name = value`"));
+    let option = match option {
+        Meta::NameValue(option) => option,
+        Meta::List(list) if list.path.is_ident("items") => {
+            let mut entries = Vec::new();
+            add_entries(
+                &mut entries,
+                list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)?,
+            )?;
+            return Ok(Entry {
+                name: "items".to_owned(),
+                span: list.path.span(),
+                value: Constraint::Items(FieldConstraints { entries }),
+            });
+        }
+        other => {
+            return Err(syn::Error::new_spanned(
+                other,
+                "expected `name = value`, or `items(...)`",
+            ));
+        }
     };
     let Some(name) = option.path.get_ident().map(ToString::to_string) else {
         return Err(syn::Error::new_spanned(
@@ -197,6 +259,12 @@ fn entry(option: Meta) -> syn::Result<Entry> {
         }
         "min_length" | "max_length" => Constraint::Length(length(&option.value)?),
         "pattern" => Constraint::Pattern(pattern(&option.value)?),
+        "items" => {
+            return Err(syn::Error::new_spanned(
+                &option,
+                "`items` takes the items' constraints in parentheses, e.g. `items(ge = 0, le = 16)`",
+            ));
+        }
         _ => {
             return Err(syn::Error::new_spanned(
                 &option.path,

@@ -5,7 +5,9 @@
 //! `#[serde(deserialize_with = ...)]` pointing at a generated function that
 //! hands the constraints (a `static`) to validation, `#[serde(default)]` for
 //! `Option` fields (an optional field stays optional), and the same
-//! constraints as utoipa `#[schema(...)]` options; and it generates a check
+//! constraints as utoipa `#[schema(...)]` options (or, for `items(...)`,
+//! which utoipa has no option for, a `schema_with` function that adds them
+//! to the field's schema); and it generates a check
 //! that does not compile unless each constraint fits its field's type. It
 //! derives utoipa's `ToSchema` for the type.
 
@@ -105,12 +107,66 @@ fn constrain_fields(
         if is_option(&field.ty) && !has_serde_default(&field.attrs) {
             field.attrs.push(syn::parse_quote!(#[serde(default)]));
         }
-        let options = constraints.schema_options(is_list(&field.ty));
-        field
-            .attrs
-            .push(syn::parse_quote!(#[schema(#(#options),*)]));
+        if constraints.constrains_items() {
+            // utoipa leaves a `schema_with` field's doc comment out.
+            let description = match doc_comment(&field.attrs) {
+                Some(text) => quote!(::core::option::Option::Some(#text)),
+                None => quote!(::core::option::Option::None),
+            };
+            let schema =
+                format_ident!("__wafer_schema_{}_{}", model, name.trim_start_matches("r#"));
+            helpers.push(quote! {
+                #[doc(hidden)]
+                #[allow(non_snake_case)]
+                fn #schema() -> ::wafer::__private::schema_scope::utoipa::openapi::RefOr<
+                    ::wafer::__private::schema_scope::utoipa::openapi::Schema,
+                > {
+                    static CONSTRAINTS: ::wafer::validation::Constraints = #value;
+                    ::wafer::__private::constrained_schema::<#ty>(&CONSTRAINTS, #description)
+                }
+            });
+            field
+                .attrs
+                .push(syn::parse_quote!(#[schema(schema_with = #schema)]));
+        } else {
+            let options = constraints.schema_options(is_list(&field.ty));
+            field
+                .attrs
+                .push(syn::parse_quote!(#[schema(#(#options),*)]));
+        }
     }
     Ok((helpers, checks))
+}
+
+/// A field's doc comment as utoipa writes it in a description: the lines,
+/// without trailing spaces and the indent they share, joined.
+fn doc_comment(attrs: &[Attribute]) -> Option<String> {
+    let mut lines: Vec<String> = attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("doc"))
+        .filter_map(|attr| match &attr.meta {
+            syn::Meta::NameValue(syn::MetaNameValue {
+                value:
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }),
+                ..
+            }) => Some(text.value()),
+            _ => None,
+        })
+        .map(|line| line.trim_end().to_owned())
+        .collect();
+    let indent = lines
+        .iter()
+        .filter(|line| !line.is_empty())
+        .map(|line| line.len() - line.trim_ascii_start().len())
+        .min()
+        .unwrap_or(0);
+    for line in lines.iter_mut().filter(|line| !line.is_empty()) {
+        line.drain(..indent);
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 /// Adds `#[derive(ToSchema)]` unless the type already derives it.

@@ -15,7 +15,8 @@ use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::{ContentBuilder, Required};
 use utoipa::{PartialSchema, ToSchema};
 
-use super::operation::{OperationSpec, is_nullable};
+use super::constrain::is_nullable;
+use super::operation::OperationSpec;
 use crate::client::Client;
 use crate::extract::{Argument, Header, Json, Path, Query};
 use crate::response::{Ndjson, Sse, StreamBody};

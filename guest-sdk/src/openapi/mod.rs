@@ -8,6 +8,7 @@
 //! ([`DescribeResponse`]), and FastAPI's 422 response where arguments are
 //! validated. Models become `components.schemas` through utoipa's `ToSchema`.
 
+mod constrain;
 mod describe;
 mod errors;
 mod operation;
@@ -21,6 +22,7 @@ use utoipa::openapi::{
     ResponseBuilder, ResponsesBuilder,
 };
 
+pub(crate) use constrain::constrain;
 pub use describe::{DescribeArgument, DescribeResponse, document_error};
 #[doc(hidden)]
 pub use describe::{

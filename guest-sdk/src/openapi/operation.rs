@@ -9,7 +9,8 @@ use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::request_body::RequestBody;
 use utoipa::openapi::{RefOr, Required, Schema};
 
-use crate::validation::{Constraints, Limit};
+use super::constrain::{constrain, is_nullable};
+use crate::validation::Constraints;
 
 /// The parts of an OpenAPI operation that come from a handler's signature.
 ///
@@ -176,84 +177,4 @@ fn parameter(name: String, location: ParameterIn, required: bool, schema: Value)
 fn is_model(schema: &RefOr<Schema>) -> bool {
     let as_json = serde_json::to_value(schema).unwrap_or(Value::Null);
     as_json.get("properties").is_some() || as_json.get("enum").is_some()
-}
-
-/// Whether a schema admits `null`: an `Option`.
-pub(super) fn is_nullable(schema: &Value) -> bool {
-    let null = Value::String("null".into());
-    match schema {
-        Value::Object(object) => {
-            object.get("type").is_some_and(|t| {
-                *t == null || t.as_array().is_some_and(|types| types.contains(&null))
-            }) || ["oneOf", "anyOf"].iter().any(|key| {
-                object
-                    .get(*key)
-                    .and_then(Value::as_array)
-                    .is_some_and(|branches| branches.iter().any(is_nullable))
-            })
-        }
-        _ => false,
-    }
-}
-
-/// Adds constraints to a parameter's schema (to the non-null branch of an
-/// `Option`), as JSON Schema keywords.
-fn constrain(mut schema: Value, constraints: &Constraints) -> Value {
-    if let Some(branches) = schema.get_mut("oneOf").and_then(Value::as_array_mut) {
-        for branch in branches.iter_mut().filter(|branch| !is_nullable(branch)) {
-            *branch = constrain(branch.take(), constraints);
-        }
-        return schema;
-    }
-    let Some(object) = schema.as_object_mut() else {
-        return schema;
-    };
-    let is_array = object.get("type").is_some_and(|t| t == "array");
-    let mut set = |key: &str, value: Option<Value>| {
-        if let Some(value) = value {
-            object.insert(key.to_owned(), value);
-        }
-    };
-    set("exclusiveMinimum", constraints.gt.map(Limit::to_json));
-    set("minimum", constraints.ge.map(Limit::to_json));
-    set("exclusiveMaximum", constraints.lt.map(Limit::to_json));
-    set("maximum", constraints.le.map(Limit::to_json));
-    set("multipleOf", constraints.multiple_of.map(Limit::to_json));
-    let (min, max) = if is_array {
-        ("minItems", "maxItems")
-    } else {
-        ("minLength", "maxLength")
-    };
-    set(min, constraints.min_length.map(Value::from));
-    set(max, constraints.max_length.map(Value::from));
-    set("pattern", constraints.pattern.map(Value::from));
-    schema
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn constraints_go_on_the_non_null_branch() {
-        let constraints = Constraints {
-            max_length: Some(3),
-            ge: Some(Limit::Int(1)),
-            ..Constraints::NONE
-        };
-        assert_eq!(
-            constrain(
-                json!({"oneOf": [{"type": "null"}, {"type": "string"}]}),
-                &constraints
-            ),
-            json!({"oneOf": [{"type": "null"}, {"type": "string", "minimum": 1, "maxLength": 3}]})
-        );
-        assert_eq!(
-            constrain(json!({"type": "array"}), &constraints),
-            json!({"type": "array", "minimum": 1, "maxItems": 3})
-        );
-        assert!(is_nullable(&json!({"type": ["string", "null"]})));
-        assert!(!is_nullable(&json!({"type": "string"})));
-    }
 }

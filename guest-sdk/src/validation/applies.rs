@@ -1,7 +1,8 @@
 //! Which types each constraint applies to, so that the macros check at
 //! compile time that a `#[field(...)]` fits its field: `gt`, `ge`, `lt`,
 //! `le` and `multiple_of` need a [`Number`], `min_length` and `max_length`
-//! a type that [`HasLength`], and `pattern` a [`Text`]. `Option<T>` is
+//! a type that [`HasLength`], `pattern` a [`Text`], and `items(...)` a
+//! [`List`], whose [`List::Item`] its constraints must fit. `Option<T>` is
 //! constrained as `T` is.
 //!
 //! Implement them for a type of your own that deserializes from what the
@@ -44,6 +45,18 @@ pub trait HasLength {}
 )]
 pub trait Text {}
 
+/// A type that `items(...)` constrains: it deserializes from a list of
+/// [`Item`](List::Item)s, which the constraints inside `items(...)` must fit.
+#[diagnostic::on_unimplemented(
+    message = "`items(...)` constrains the items of lists, and `{Self}` is not a list",
+    label = "not a list type",
+    note = "a type of your own that deserializes from a list can implement `wafer::validation::List`"
+)]
+pub trait List {
+    /// The type of one item.
+    type Item: ?Sized;
+}
+
 macro_rules! implement {
     ($trait:ident: $($ty:ty),* $(,)?) => {
         $(impl $trait for $ty {})*
@@ -61,9 +74,31 @@ impl<T> HasLength for BTreeSet<T> {}
 impl<T> HasLength for Box<[T]> {}
 impl<T> HasLength for [T] {}
 
+impl<T> List for Vec<T> {
+    type Item = T;
+}
+impl<T> List for VecDeque<T> {
+    type Item = T;
+}
+impl<T, S> List for HashSet<T, S> {
+    type Item = T;
+}
+impl<T> List for BTreeSet<T> {
+    type Item = T;
+}
+impl<T> List for Box<[T]> {
+    type Item = T;
+}
+impl<T> List for [T] {
+    type Item = T;
+}
+
 impl<T: Number> Number for Option<T> {}
 impl<T: HasLength> HasLength for Option<T> {}
 impl<T: Text> Text for Option<T> {}
+impl<T: List> List for Option<T> {
+    type Item = T::Item;
+}
 
 /// Checks at compile time that `T` is a [`Number`] (called by macro code).
 #[doc(hidden)]
@@ -76,3 +111,7 @@ pub const fn has_length<T: HasLength + ?Sized>() {}
 /// Checks at compile time that `T` is a [`Text`] (called by macro code).
 #[doc(hidden)]
 pub const fn text<T: Text + ?Sized>() {}
+
+/// Checks at compile time that `T` is a [`List`] (called by macro code).
+#[doc(hidden)]
+pub const fn list<T: List + ?Sized>() {}

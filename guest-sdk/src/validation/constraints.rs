@@ -1,5 +1,7 @@
 //! Field constraints, Pydantic's `Field(...)` arguments: `gt`, `ge`, `lt`, `le`,
-//! `multiple_of`, `min_length`, `max_length` and `pattern`.
+//! `multiple_of`, `min_length`, `max_length` and `pattern`, and `items(...)`,
+//! the constraints of each item of a list (Pydantic's
+//! `list[Annotated[int, Field(ge=0)]]`).
 //!
 //! The route and model macros check a field's constraints at compile time
 //! (the pattern compiles, the bounds can be met, each constraint fits the
@@ -27,7 +29,7 @@ use super::error::ErrorDetail;
 /// Which constraints apply depends on the value: the bounds to numbers,
 /// `min_length`/`max_length` to strings (characters) and lists (items),
 /// `pattern` to strings (a regular expression that must match somewhere in
-/// the string, as in Pydantic).
+/// the string, as in Pydantic), and `items` to each item of a list.
 ///
 /// ```
 /// use wafer::validation::{Constraints, Limit};
@@ -57,6 +59,8 @@ pub struct Constraints {
     pub max_length: Option<usize>,
     /// A regular expression the string must match.
     pub pattern: Option<&'static str>,
+    /// What each item of a list must satisfy.
+    pub items: Option<&'static Constraints>,
 }
 
 impl Constraints {
@@ -70,6 +74,7 @@ impl Constraints {
         min_length: None,
         max_length: None,
         pattern: None,
+        items: None,
     };
 }
 

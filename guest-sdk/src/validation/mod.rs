@@ -25,7 +25,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::Value;
 
-pub use applies::{HasLength, Number, Text};
+pub use applies::{HasLength, List, Number, Text};
 pub use constrained::constrained;
 pub use constraints::{Constraints, Limit};
 pub use error::{ErrorDetail, LocItem, ValidationErrors};

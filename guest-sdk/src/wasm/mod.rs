@@ -27,7 +27,7 @@ pub use wasip2;
 pub mod bindings {
     wit_bindgen::generate!({
         path: "wit/wafer",
-        world: "wafer:app/app",
+        world: "wafer:app/component",
         pub_export_macro: true,
         export_macro_name: "__wafer_export_metadata",
         default_bindings_module: "wafer::__private::wasm::bindings",
@@ -40,6 +40,12 @@ thread_local! {
     /// Where the response of the request in progress goes, kept here so that the
     /// panic hook can still answer if the handler panics.
     static PENDING: RefCell<Option<ResponseOutparam>> = const { RefCell::new(None) };
+}
+
+/// `wizer-initialize`: builds the app, so that a host that snapshots the
+/// instance afterwards starts every instance with it built.
+pub fn initialize(build: fn() -> App) {
+    with_app(build, |_| ());
 }
 
 /// Runs `f` with the instance's app, building it with `build` the first time.

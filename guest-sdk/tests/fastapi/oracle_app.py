@@ -5,7 +5,7 @@ in `answers.json`, which the Rust test compares Wafer's answers with.
 """
 
 from enum import Enum
-from typing import Optional
+from typing import Annotated, Optional
 
 from fastapi import FastAPI, Header, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -131,3 +131,23 @@ def bounded(
     k: list[int] = Query([], max_length=2),
 ):
     return {"item_id": item_id, "q": q, "k": k}
+
+
+Digit = Annotated[int, Field(ge=0, le=9)]
+Word = Annotated[str, Field(min_length=1, pattern=r"^[a-z]+$")]
+
+
+class Grid(BaseModel):
+    rows: list[Annotated[list[Digit], Field(min_length=2)]] = Field(min_length=1, max_length=3)
+    scores: list[Annotated[float, Field(gt=0)]] = Field(default_factory=list)
+    words: Optional[list[Word]] = None
+
+
+@app.post("/grid")
+def grid(body: Grid):
+    return body
+
+
+@app.get("/digits")
+def digits(d: list[Digit] = Query([])):
+    return {"d": d}

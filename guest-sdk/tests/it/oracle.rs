@@ -186,20 +186,48 @@ fn bounded(
     Json(json!({"item_id": *item_id, "q": *q, "k": k.0.unwrap_or_default()}))
 }
 
+#[wafer::model]
+#[derive(Deserialize, Serialize)]
+struct Grid {
+    #[field(
+        min_length = 1,
+        max_length = 3,
+        items(min_length = 2, items(ge = 0, le = 9))
+    )]
+    rows: Vec<Vec<i64>>,
+    #[serde(default)]
+    #[field(items(gt = 0))]
+    scores: Vec<f64>,
+    #[field(items(min_length = 1, pattern = "^[a-z]+$"))]
+    words: Option<Vec<String>>,
+}
+
+#[post("/grid")]
+fn grid(body: Json<Grid>) -> Json<Grid> {
+    body
+}
+
+#[get("/digits")]
+fn digits(#[field(items(ge = 0, le = 9))] d: Query<Option<Vec<i64>>>) -> Json<Value> {
+    Json(json!({"d": d.0.unwrap_or_default()}))
+}
+
 fn app() -> App {
-    App::new().routes(wafer::routes![
-        read_item,
-        create_item,
-        everything,
-        orders,
-        strict,
-        flags,
-        headers,
-        colors,
-        constrained,
-        ordered,
-        bounded,
-    ])
+    App::new()
+        .routes(wafer::routes![
+            read_item,
+            create_item,
+            everything,
+            orders,
+            strict,
+            flags,
+            headers,
+            colors,
+            constrained,
+            ordered,
+            bounded,
+        ])
+        .routes(wafer::routes![grid, digits])
 }
 
 #[derive(Deserialize)]

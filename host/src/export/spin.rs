@@ -193,6 +193,37 @@ fn runtime_config(
     Ok(((!out.is_empty()).then_some(out), secret))
 }
 
+/// What Spin does not do of what the components ask of Wafer.
+fn component_notes(manifest: &Manifest) -> Vec<String> {
+    let mut notes = Vec::new();
+    let limited = manifest.components.iter().any(|spec| {
+        spec.limits != Limits::default() || spec.instance_reuse > 1 || spec.rate_limit.is_some()
+    });
+    if limited || manifest.rate_limit.is_some() {
+        notes.push(
+            "limits: Spin has no per-component cpu_ms, timeout_ms, memory, concurrency, \
+             body-size or rate limits, and no instance_reuse: on SpinKube, set the SpinApp's \
+             resources and replicas, and rate-limit at the ingress."
+                .to_owned(),
+        );
+    }
+    let pre_initialized: Vec<&str> = manifest
+        .components
+        .iter()
+        .filter(|spec| spec.pre_initialize)
+        .map(|spec| spec.name.as_str())
+        .collect();
+    if !pre_initialized.is_empty() {
+        notes.push(format!(
+            "pre_initialize ({}): Spin does not pre-initialize components: each of its \
+             instances builds the app on its first request, as Wafer's do without \
+             pre_initialize.",
+            pre_initialized.join(", ")
+        ));
+    }
+    notes
+}
+
 /// What Spin does not do as Wafer does, and what to do instead.
 fn notes(manifest: &Manifest) -> Vec<String> {
     let mut notes = Vec::new();
@@ -217,17 +248,7 @@ fn notes(manifest: &Manifest) -> Vec<String> {
                 .to_owned(),
         );
     }
-    let limited = manifest.components.iter().any(|spec| {
-        spec.limits != Limits::default() || spec.instance_reuse > 1 || spec.rate_limit.is_some()
-    });
-    if limited || manifest.rate_limit.is_some() {
-        notes.push(
-            "limits: Spin has no per-component cpu_ms, timeout_ms, memory, concurrency, \
-             body-size or rate limits, and no instance_reuse: on SpinKube, set the SpinApp's \
-             resources and replicas, and rate-limit at the ingress."
-                .to_owned(),
-        );
-    }
+    notes.extend(component_notes(manifest));
     if manifest.tls.is_some() {
         notes.push(
             "[server] tls: give Spin the certificate itself: spin up --tls-cert CERT \

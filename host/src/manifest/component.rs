@@ -42,6 +42,10 @@ pub struct ComponentSpec {
     /// How many requests, one after another, one instance may serve: 1 (the
     /// default) is a fresh instance per request.
     pub instance_reuse: u32,
+    /// Whether the host runs the component's `wizer-initialize` export once
+    /// at load time and serves a snapshot of the instance it leaves, so that
+    /// every instance starts initialized (`pre_initialize = true`).
+    pub pre_initialize: bool,
     /// Whether the host must be able to enforce security for it: a component
     /// whose document is missing, unusable or declares no security then
     /// stops the host at start-up (`requires_auth = true`).
@@ -71,6 +75,7 @@ impl ComponentSpec {
             key_value_stores: Vec::new(),
             config: Vec::new(),
             instance_reuse: 1,
+            pre_initialize: false,
             requires_auth: false,
             allow_undocumented: false,
             rate_limit: None,
@@ -100,6 +105,8 @@ pub(super) struct RawComponent {
     #[serde(default)]
     config: BTreeMap<String, String>,
     instance_reuse: Option<u32>,
+    #[serde(default)]
+    pre_initialize: bool,
     #[serde(default)]
     requires_auth: bool,
     #[serde(default)]
@@ -187,6 +194,7 @@ impl RawComponent {
                 }
                 Some(n) => n,
             },
+            pre_initialize: self.pre_initialize,
             requires_auth: self.requires_auth,
             allow_undocumented: self.allow_undocumented,
             rate_limit: self

@@ -11,6 +11,10 @@
 //! up.
 //! Entries are mapped into memory rather than read and decompressed, which
 //! is what makes a warm start take milliseconds.
+//!
+//! The cache also keeps the snapshots of pre-initialized components
+//! (`<sha256 of the component, its environment and this host's version>.snapshot.wasm`,
+//! see [`snapshot`](super::snapshot)), pruned the same way.
 
 use std::hash::{Hash, Hasher};
 use std::io::Write;
@@ -75,6 +79,27 @@ impl ArtifactCache {
         Ok(component)
     }
 
+    /// The snapshot cached for `key` (the parts it is made from), or else
+    /// the one `make` makes, then stored. As with compiled code, a cache
+    /// that cannot be written only costs making it again next time.
+    pub fn snapshot(
+        &self,
+        key: &[&[u8]],
+        make: impl FnOnce() -> anyhow::Result<Vec<u8>>,
+    ) -> anyhow::Result<Vec<u8>> {
+        let entry = self.dir.join(snapshot_name(key));
+        if let Ok(bytes) = std::fs::read(&entry) {
+            debug!(entry = %entry.display(), "pre-initialized component from the cache");
+            mark_used(&entry);
+            return Ok(bytes);
+        }
+        let bytes = make()?;
+        if let Err(error) = write_whole(&entry, &bytes) {
+            warn!(entry = %entry.display(), "cannot cache the snapshot: {error:#}");
+        }
+        Ok(bytes)
+    }
+
     /// Deletes the entries no host has used for [`UNUSED_FOR`], and what
     /// interrupted writes left; returns how many files went. Other files are
     /// left alone, and a file that cannot be deleted only costs a warning.
@@ -91,7 +116,7 @@ impl ArtifactCache {
             };
             let too_old = if name.ends_with(".partial") {
                 ABANDONED_AFTER
-            } else if name.ends_with(".cwasm") {
+            } else if name.ends_with(".cwasm") || name.ends_with(".snapshot.wasm") {
                 UNUSED_FOR
             } else {
                 continue;
@@ -139,13 +164,34 @@ fn entry_name(engine: &Engine, wasm: &[u8]) -> String {
     format!("{hex}-{:016x}.cwasm", settings.finish())
 }
 
-/// Writes the entry whole or not at all: to a temporary file, then renamed,
-/// so that concurrent hosts and crashes never leave half an entry.
+/// `<sha256 of the parts and this host's version>.snapshot.wasm`: a host of
+/// another version snapshots anew.
+fn snapshot_name(key: &[&[u8]]) -> String {
+    let mut digest = Sha256::new();
+    digest.update(env!("CARGO_PKG_VERSION"));
+    for part in key {
+        digest.update((part.len() as u64).to_le_bytes());
+        digest.update(part);
+    }
+    let hex: String = digest
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    format!("{hex}.snapshot.wasm")
+}
+
 fn store(entry: &Path, component: &Component) -> anyhow::Result<()> {
     let bytes = component.serialize().map_err(anyhow::Error::from)?;
+    write_whole(entry, &bytes)
+}
+
+/// Writes the entry whole or not at all: to a temporary file, then renamed,
+/// so that concurrent hosts and crashes never leave half an entry.
+fn write_whole(entry: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let partial = entry.with_extension(format!("{}.partial", std::process::id()));
     let written = std::fs::File::create(&partial)
-        .and_then(|mut file| file.write_all(&bytes))
+        .and_then(|mut file| file.write_all(bytes))
         .and_then(|()| std::fs::rename(&partial, entry));
     if written.is_err() {
         let _ = std::fs::remove_file(&partial);
@@ -168,6 +214,10 @@ mod tests {
         assert_ne!(a, entry_name(&plain, b"component b"));
         assert_ne!(a, entry_name(&interruptible, b"component a"));
         assert!(a.ends_with(".cwasm"));
+        let snapshot = snapshot_name(&[b"component", b"A=1"]);
+        assert_ne!(snapshot, snapshot_name(&[b"component", b"A=2"]));
+        assert_ne!(snapshot, snapshot_name(&[b"componentA", b"=1"]));
+        assert!(snapshot.ends_with(".snapshot.wasm"));
     }
 
     #[test]

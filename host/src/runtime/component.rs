@@ -41,6 +41,16 @@ pub enum LoadError {
         /// What the file is instead, and how to get a component.
         reason: &'static str,
     },
+    /// `pre_initialize` is set and the component cannot be pre-initialized.
+    #[error("component {name:?}: {}: cannot pre-initialize it (pre_initialize = true): {reason:#}", path.display())]
+    PreInitialize {
+        /// The component's name.
+        name: String,
+        /// Its file.
+        path: PathBuf,
+        /// Why.
+        reason: anyhow::Error,
+    },
     /// wasmtime refused it: invalid, unsupported imports, or no HTTP handler.
     #[error("component {name:?}: {}: {reason:#}", path.display())]
     Invalid {
@@ -92,6 +102,19 @@ impl Component {
             name: spec.name.clone(),
             path: path.clone(),
             reason,
+        };
+        // The manifest's environment only: the host's own variables (the
+        // identity secret, new each start) stay out of the snapshot.
+        let bytes = if spec.pre_initialize {
+            super::snapshot::pre_initialized(runtime, spec, &bytes).map_err(|error| {
+                LoadError::PreInitialize {
+                    name: spec.name.clone(),
+                    path: path.clone(),
+                    reason: error,
+                }
+            })?
+        } else {
+            bytes
         };
         let component = runtime
             .compile(&bytes)

@@ -19,6 +19,7 @@ pub mod instance;
 pub mod keyvalue;
 mod metadata;
 pub mod outbound;
+pub mod snapshot;
 pub mod state;
 
 pub use call::{Answer, GuestCall, Stopped};

@@ -5,8 +5,8 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// The components the tests use, built together.
-const COMPONENTS: [&str; 9] = [
-    "hello", "items", "auth", "gateway", "todos", "faulty", "plain", "echo", "kvdraft",
+const COMPONENTS: [&str; 10] = [
+    "hello", "items", "auth", "gateway", "todos", "digits", "faulty", "plain", "echo", "kvdraft",
 ];
 
 /// The workspace root.

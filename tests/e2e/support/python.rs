@@ -1,5 +1,6 @@
 //! A Python with the tools the tests use from PyPI (`openapi-spec-validator`,
-//! `schemathesis`, `kubernetes-validate`),
+//! `schemathesis`, `kubernetes-validate`, and what the digits example's
+//! FastAPI twin runs on),
 //! in a virtual environment under `target/tools` made on first use, or
 //! `$WAFER_PYTHON` if set.
 
@@ -14,6 +15,10 @@ const PACKAGES: &[&str] = &[
     "openapi-spec-validator==0.7.2",
     "schemathesis==4.32.5",
     "kubernetes-validate==1.37.0",
+    "fastapi==0.165.0",
+    "uvicorn==0.54.0",
+    "onnxruntime==1.31.1",
+    "numpy==2.4.6",
 ];
 
 /// The environment's `python`.

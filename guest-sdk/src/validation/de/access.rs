@@ -82,9 +82,11 @@ impl<'a> de::SeqAccess<'a> for SeqItems<'a, '_, '_> {
         seed: T,
     ) -> Result<Option<T::Value>, DeError> {
         match self.items.next() {
-            Some((index, (input, key))) => seed
-                .deserialize(self.parent.child(input, key, index))
-                .map(Some),
+            Some((index, (input, key))) => {
+                let mut item = self.parent.child(input, key, index);
+                item.constraints = self.parent.constraints.and_then(|c| c.items);
+                seed.deserialize(item).map(Some)
+            }
             None => Ok(None),
         }
     }

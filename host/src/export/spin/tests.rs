@@ -209,3 +209,31 @@ fn paths_are_relative_to_the_spin_manifest() {
         Path::new("../y.wasm")
     );
 }
+
+#[test]
+fn pre_initialized_components_are_named_in_a_note() {
+    let text = r#"
+[[component]]
+name = "digits"
+route = "/digits/..."
+source = "digits.wasm"
+pre_initialize = true
+
+[[component]]
+name = "hello"
+route = "/hello"
+source = "hello.wasm"
+"#;
+    let app = export(&manifest(text), &folders(), &BTreeMap::new()).expect("exported");
+    let notes: Vec<&String> = app
+        .notes
+        .iter()
+        .filter(|note| note.starts_with("pre_initialize"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{:?}", app.notes);
+    assert!(
+        notes[0].starts_with("pre_initialize (digits): "),
+        "{}",
+        notes[0]
+    );
+}
