@@ -1,6 +1,7 @@
 """The digits cases of the benchmark suite: `POST /digits/predict` (one image)
 and `POST /digits/predict/batch` (64 images) of examples/digits under Wafer
-(fresh pre-initialized instances, and instance reuse) and under its FastAPI
+(fresh pre-initialized instances, fresh instances that each load the model,
+and instance reuse) and under its FastAPI
 twin (examples/digits/fastapi_app.py: onnxruntime, one thread per worker),
 plus each system's first answer after start-up: how long from starting the
 process to the first prediction, and how long that first request took.
@@ -71,12 +72,14 @@ def systems(tools):
     """How to start each system: (process, base URL)."""
     digits = os.path.join(WASM, "digits.wasm")
 
-    def wafer(reuse):
+    def wafer(reuse, pre_initialize=True):
         def start(case):
-            manifest = os.path.join(OUT, f"digits-{'reuse' if reuse else 'fresh'}.toml")
+            mode = ("reuse" if reuse else "fresh") + ("" if pre_initialize else "-plain")
+            manifest = os.path.join(OUT, f"digits-{mode}.toml")
             with open(manifest, "w") as f:
                 f.write("[[component]]\nname = \"digits\"\nroute = \"/digits/...\"\n"
-                        f"source = {json.dumps(digits)}\npre_initialize = true\n"
+                        f"source = {json.dumps(digits)}\n"
+                        f"pre_initialize = {'true' if pre_initialize else 'false'}\n"
                         "limits = { concurrency = 128 }\n"
                         + (f"instance_reuse = {REUSE}\n" if reuse else ""))
             return spawn([tools["wafer"], "serve", manifest,
@@ -90,6 +93,9 @@ def systems(tools):
 
     return [
         {"name": "wafer (fresh, pre-initialized)", "start": wafer(reuse=False)},
+        # What pre-initializing buys: each fresh instance loads the model.
+        {"name": "wafer (fresh, not pre-initialized)",
+         "start": wafer(reuse=False, pre_initialize=False)},
         {"name": "wafer (reuse)", "start": wafer(reuse=True)},
         {"name": "FastAPI, onnxruntime", "start": fastapi},
     ]

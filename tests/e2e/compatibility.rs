@@ -373,11 +373,17 @@ fn the_examples_exported_to_spin_answer_as_wafer_does() {
         "{said}"
     );
     assert!(said.contains("[auth]: Spin has no edge gate"), "{said}");
+    assert!(said.contains("pre_initialize (digits): "), "{said}");
     assert!(!folder.path().join("runtime-config.toml").exists());
 
     let spin = spin_up_in(&spin, folder.path(), None);
     let wafer = Server::wafer(&[manifest.to_str().expect("UTF-8 path")]);
-    let requests: [(&str, &str, &str); 9] = [
+    // A blank image, classified by the same model: snapshotted by Wafer,
+    // loaded on the first request by Spin.
+    let blank = format!("{{\"images\": [{:?}]}}", [0; 64]);
+    let requests: [(&str, &str, &str); 11] = [
+        ("POST", "/digits/predict/batch", &blank),
+        ("POST", "/digits/predict", r#"{"pixels": [17]}"#),
         ("GET", "/hello", ""),
         ("GET", "/hello/ann%20lee", ""),
         ("GET", "/items/5?q=x", ""),
