@@ -140,8 +140,10 @@ macro_rules! routes {
 /// The expression is evaluated once per component instance, on its first
 /// request, or ahead of it: the component also exports `wizer-initialize`,
 /// which builds the app, so that a host that pre-initializes components
-/// (Wafer's `pre_initialize = true`, or `wasmtime wizer`) snapshots the
-/// instance with the app built and every instance starts from there. Use it once, at the root of a `cdylib` crate built for
+/// (Wafer with `pre_initialize = true`) snapshots the instance with the app
+/// built and every instance starts from there.
+///
+/// Use it once, at the root of a `cdylib` crate built for
 /// `wasm32-wasip2`. On other targets it only type-checks the expression, so
 /// the same crate also builds natively for tests.
 ///

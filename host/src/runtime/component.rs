@@ -103,8 +103,9 @@ impl Component {
             path: path.clone(),
             reason,
         };
-        // The manifest's environment only: the host's own variables (the
-        // identity secret, new each start) stay out of the snapshot.
+        // Pre-initialized with the manifest's environment only: the host's
+        // own variables (the identity secret, new each start) stay out of
+        // the snapshot.
         let bytes = if spec.pre_initialize {
             super::snapshot::pre_initialized(runtime, spec, &bytes).map_err(|error| {
                 LoadError::PreInitialize {

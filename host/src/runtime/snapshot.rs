@@ -6,9 +6,9 @@
 //!
 //! The export runs in a sandbox like a request's, narrower still: the
 //! manifest's `environment` for the component (not the host's own
-//! variables, such as the identity secret) and its memory limit, [`INIT_CPU`] of CPU, and no
-//! outbound HTTP, key-value stores or `wasi:config`, since a handle taken
-//! there would not survive the snapshot. What it leaves in memory is shared
+//! variables, such as the identity secret), its memory limit, [`INIT_CPU`]
+//! of CPU, and no outbound HTTP, key-value stores or `wasi:config`, since a
+//! handle taken there would not survive the snapshot. What it leaves in memory is shared
 //! by all instances: random numbers drawn there (hash seeds among them) are
 //! the same in each, which is the isolation pre-initializing gives up.
 //!
