@@ -53,22 +53,17 @@ pub(super) fn pre_initialized(
             .block_on(snapshot(runtime, spec, wasm))
     };
     match runtime.cache() {
-        Some(cache) => cache.snapshot(&[wasm, &env_key(&spec.environment)], make),
+        // The key's parts are length-prefixed by the cache: a snapshot made
+        // with other variables is another snapshot.
+        Some(cache) => {
+            let mut key = vec![wasm];
+            for (name, value) in &spec.environment {
+                key.extend([name.as_bytes(), value.as_bytes()]);
+            }
+            cache.snapshot(&key, make)
+        }
         None => make(),
     }
-}
-
-/// The environment, as bytes the cache key includes: a snapshot made with
-/// other variables is another snapshot.
-fn env_key(env: &[(String, String)]) -> Vec<u8> {
-    let mut key = Vec::new();
-    for (name, value) in env {
-        for part in [name, value] {
-            key.extend_from_slice(&(part.len() as u64).to_le_bytes());
-            key.extend_from_slice(part.as_bytes());
-        }
-    }
-    key
 }
 
 /// Instruments `wasm`, runs its initialization, and writes the snapshot.
