@@ -11,7 +11,9 @@ import json
 import os
 import time
 
-from measure import free_port, json_answer, measure, request, spawn, stop, uvicorn, wait_ready
+from measure import (
+    free_port, json_answer, measure_all, request, spawn, stop, uvicorn, wait_ready,
+)
 from paths import OUT, ROOT, WASM
 
 # The first image of the data set (a 0), and the first 64.
@@ -32,20 +34,10 @@ REUSE = 10_000
 
 
 def run(tools, only, case_name, seconds, warmup, report):
-    """Measures each system (whose name contains `only`, if given) in each
-    case (whose name contains `case_name`); `report` is called with each row.
-    Returns the rows and the first answers after start-up."""
-    rows, first = [], []
-    for system in systems(tools):
-        if only and only not in system["name"]:
-            continue
-        first.append(first_answer(system))
-        for case in CASES:
-            if case_name and case_name not in case[0]:
-                continue
-            rows.append(measure(system, case, seconds, warmup))
-            report(rows[-1])
-    return rows, first
+    """The rows of each system and case, and each system's first answer
+    (see measure.measure_all)."""
+    return measure_all(systems(tools), CASES, first_answer, only, case_name, seconds, warmup,
+                       report)
 
 
 def first_answer(system):

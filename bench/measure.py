@@ -35,6 +35,24 @@ def measure(system, case, seconds, warmup):
             "p50_ms": stats["p50_ms"], "p99_ms": stats["p99_ms"], "peak_mib": peak}
 
 
+def measure_all(systems, cases, first_answer, only, case_name, seconds, warmup, report):
+    """Measures each system (whose name contains `only`, if given) in each
+    case (whose name contains `case_name`), after `first_answer(system)`;
+    `report` is called with each row. Returns the rows and the first answers."""
+    rows, first = [], []
+    for system in systems:
+        if only and only not in system["name"]:
+            continue
+        wanted = [case for case in cases if not case_name or case_name in case[0]]
+        if not wanted:
+            continue
+        first.append(first_answer(system))
+        for case in wanted:
+            rows.append(measure(system, case, seconds, warmup))
+            report(rows[-1])
+    return rows, first
+
+
 def json_answer(predicate):
     """An answer check: the body is JSON and satisfies `predicate`."""
     def check(text):

@@ -6,6 +6,7 @@ import platform
 import sys
 import time
 
+import graphql_api
 from paths import ROOT
 
 
@@ -53,12 +54,24 @@ def ratios(rows, raw_case, gateway_case):
         for mode in ("fresh, pre-initialized", "reuse"):
             wanted.append((f"digits {case}, {mode} vs FastAPI (onnxruntime)", f"wafer ({mode})",
                            "FastAPI, onnxruntime", case, None))
+    for mode in ("fresh, pre-initialized", "reuse"):
+        wanted.append((f"graphql nested query, {mode} vs FastAPI (Strawberry)", f"wafer ({mode})",
+                       "FastAPI, Strawberry", "POST /graphql (nested query)", None))
     out = []
     for label, ours, theirs, case, target in wanted:
         a, b = rps(ours, case), rps(theirs, case)
         if a and b:
             out.append({"ratio": label, "value": a / b, "target": target})
     return out
+
+
+def first_answers(title, rows):
+    """The table of each system's first answer after start-up."""
+    lines = ["", f"| {title} | Start → answer | The request alone |", "|---|---:|---:|"]
+    for row in rows:
+        lines.append(f"| {row['system']} | {row['start_to_answer_ms']:.1f} ms | "
+                     f"{row['first_request_ms']:.1f} ms |")
+    return lines
 
 
 def render(results):
@@ -79,11 +92,17 @@ def render(results):
                       "the component, by onnxruntime (one thread per worker) in FastAPI:", ""]
         lines += table(results["digits_cases"])
     if results.get("digits_first"):
-        lines += ["", "| Digits: first prediction after start-up (warm cache) | Start → answer "
-                      "| The request alone |", "|---|---:|---:|"]
-        for row in results["digits_first"]:
-            lines.append(f"| {row['system']} | {row['start_to_answer_ms']:.1f} ms | "
-                         f"{row['first_request_ms']:.1f} ms |")
+        lines += first_answers("Digits: first prediction after start-up (warm cache)",
+                               results["digits_first"])
+    if results.get("graphql_cases"):
+        lines += ["", "The graphql example (examples/graphql): async-graphql on the embedded store in "
+                      "the component, Strawberry on SQLite in FastAPI; every author with their books "
+                      f"and each book's author, {graphql_api.AUTHORS} authors of "
+                      f"{graphql_api.BOOKS_EACH} books:", ""]
+        lines += table(results["graphql_cases"])
+    if results.get("graphql_first"):
+        lines += first_answers("GraphQL: first answer after a restart (warm cache)",
+                               results["graphql_first"])
     lines += ["", "| Ratio | Measured | Target |", "|---|---:|---:|"]
     for ratio in results["ratios"]:
         target = f"≥ {ratio['target']:g}×" if ratio["target"] else "-"

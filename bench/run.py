@@ -20,7 +20,9 @@ bench/native's upstream) under Wafer, `wasmtime serve` and its FastAPI twin
 POST /todos on the embedded store and on Redis under Wafer and its FastAPI
 twin on the same stores (bench/todos.py), and the digits example's one-image
 and 64-image predictions under Wafer and its FastAPI twin (onnxruntime), with
-the first prediction after start-up (bench/digits.py); and prints requests/s,
+the first prediction after start-up (bench/digits.py), and the graphql
+example's nested query under Wafer and its Strawberry twin, with the first
+answer after start-up (bench/graphql_api.py); and prints requests/s,
 p50/p99 latency and peak memory, the ratios the performance targets are
 stated in, cold start (empty and warm compiled-artifact cache, 1 and 20
 components), the instantiation micro-benchmark (host/benches/instantiate.rs)
@@ -50,6 +52,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import chart  # noqa: E402
 import digits  # noqa: E402
+import graphql_api  # noqa: E402
 import todos  # noqa: E402
 from measure import (  # noqa: E402
     free_port, json_answer, measure, raw_get, request, resident_memory, spawn, stop, uvicorn,
@@ -60,7 +63,8 @@ from report import ratios, render, update_docs, machine  # noqa: E402
 
 # Pinned so that a run next year measures the same FastAPI.
 PYTHON_PACKAGES = ["fastapi==0.165.0", "uvicorn[standard]==0.54.0", "httpx==0.28.1",
-                   "aiosqlite==0.22.1", "redis==8.1.0", "onnxruntime==1.31.1", "numpy==2.4.6"]
+                   "aiosqlite==0.22.1", "redis==8.1.0", "onnxruntime==1.31.1", "numpy==2.4.6",
+                   "strawberry-graphql==0.341.2"]
 # The same features the compatibility test installs wasmtime-cli with
 # (tests/e2e/compatibility.rs), so both share one install.
 WASMTIME_FEATURES = (
@@ -156,6 +160,8 @@ def main():
     results["todos_cases"] = todos.run(tools, args.only, args.case, seconds, warmup, print_row)
     results["digits_cases"], results["digits_first"] = digits.run(
         tools, args.only, args.case, seconds, warmup, print_row)
+    results["graphql_cases"], results["graphql_first"] = graphql_api.run(
+        tools, args.only, args.case, seconds, warmup, print_row)
     if not args.only and not args.case:
         # A debug host compiles slowly: CI's quick run starts 3, not 20.
         counts = (1, 3) if args.quick else (1, 20)
@@ -164,7 +170,7 @@ def main():
         results["instantiation"] = instantiation(quick=args.quick, debug=args.debug)
     results["ratios"] = ratios(results["load_cases"] + results["raw_cases"]
                                + results["gateway_cases"] + results["todos_cases"]
-                               + results["digits_cases"],
+                               + results["digits_cases"] + results["graphql_cases"],
                                RAW_CASE[0], GATEWAY_CASE[0])
 
     report = render(results)
@@ -206,7 +212,7 @@ def build(debug):
         run(["cargo", "build", "--release", "-p", "wafer-host", "-p", "wafer-bench-native"])
     run(["cargo", "build", "--target", "wasm32-wasip2", "--release",
          "-p", "hello", "-p", "items", "-p", "auth", "-p", "gateway", "-p", "plain",
-         "-p", "todos", "-p", "digits"])
+         "-p", "todos", "-p", "digits", "-p", "graphql"])
     binaries = os.path.join(TARGET, "debug" if debug else "release")
     return {
         "wafer": os.path.join(binaries, "wafer"),

@@ -4,39 +4,11 @@
 // ReDoc lists the operations. Screenshots go to the output folder.
 //
 // Usage: node docs.mjs <base url> <output folder>
-import { chromium } from "playwright-core";
+import { run } from "./session.mjs";
 
-const [base, out] = process.argv.slice(2);
-if (!base || !out) {
-  console.error("usage: node docs.mjs <base url> <output folder>");
-  process.exit(2);
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
-const failures = [];
-const check = (ok, what) => {
-  console.log(`${ok ? "ok" : "FAILED"}: ${what}`);
-  if (!ok) failures.push(what);
-};
-
-try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(30_000);
-  const offline = [];
-  const blocked = [];
-  page.on("console", (message) => {
-    if (message.text().includes("Content Security Policy")) blocked.push(message.text());
-  });
-  page.on("request", (request) => {
-    const url = request.url();
-    if (!url.startsWith(base) && !url.startsWith("blob:") && !url.startsWith("data:")) offline.push(url);
-  });
+await run("node docs.mjs <base url> <output folder>", async ({ base, out, check, newPage }) => {
+  const { page, seen } = await newPage();
+  const { offline, blocked } = seen;
 
   await page.goto(`${base}/docs`);
   await page.waitForSelector(".opblock");
@@ -104,10 +76,4 @@ try {
   await page.screenshot({ path: `${out}/redoc.png` });
   check(offline.length === 0, `the pages load nothing from elsewhere (${offline.join(", ")})`);
   check(blocked.length === 0, `the pages' security policy blocks nothing they need (${blocked.join("; ")})`);
-} catch (error) {
-  failures.push(String(error));
-  console.error(error);
-} finally {
-  await browser.close();
-}
-process.exit(failures.length === 0 ? 0 : 1);
+});

@@ -373,16 +373,37 @@ fn the_examples_exported_to_spin_answer_as_wafer_does() {
         "{said}"
     );
     assert!(said.contains("[auth]: Spin has no edge gate"), "{said}");
-    assert!(said.contains("pre_initialize (digits): "), "{said}");
-    assert!(!folder.path().join("runtime-config.toml").exists());
+    assert!(
+        said.contains("pre_initialize (digits, graphql): "),
+        "{said}"
+    );
+    // The graphql example's own store, which Spin keeps in its SQLite too.
+    let runtime_config = std::fs::read_to_string(folder.path().join("runtime-config.toml"))
+        .expect("a runtime config for the store `library`");
+    assert!(
+        runtime_config.contains("[key_value_store.library]\ntype = \"spin\"\n"),
+        "{runtime_config}"
+    );
 
-    let spin = spin_up_in(&spin, folder.path(), None);
+    let spin = spin_up_in(&spin, folder.path(), Some("runtime-config.toml"));
     let wafer = Server::wafer(&[manifest.to_str().expect("UTF-8 path")]);
     // A blank image, classified by the same model: snapshotted by Wafer,
     // loaded on the first request by Spin.
     let blank = format!("{{\"images\": [{:?}]}}", [0; 64]);
-    let requests: [(&str, &str, &str); 11] = [
+    let requests: [(&str, &str, &str); 15] = [
         ("POST", "/digits/predict/batch", &blank),
+        (
+            "POST",
+            "/graphql",
+            r#"{"query": "mutation { addBook(title: \"Dune\", authorName: \"Frank Herbert\") { id author { name } } }"}"#,
+        ),
+        (
+            "GET",
+            "/graphql?query=%7B%20authors%20%7B%20name%20books%20%7B%20title%20%7D%20%7D%20%7D",
+            "",
+        ),
+        ("POST", "/graphql", r#"{"query": "{ books { isbn } }"}"#),
+        ("GET", "/graphql/graphiql", ""),
         ("POST", "/digits/predict", r#"{"pixels": [17]}"#),
         ("GET", "/hello", ""),
         ("GET", "/hello/ann%20lee", ""),

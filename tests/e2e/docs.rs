@@ -72,6 +72,9 @@ fn the_merged_document_has_every_component_and_is_valid() {
             "/todos/{todo_id}",
             "/digits/predict",
             "/digits/predict/batch",
+            "/graphql",
+            "/graphql/graphiql",
+            "/graphql/graphiql/{file}",
         ]
     );
     assert_eq!(

@@ -17,6 +17,7 @@ mod docs;
 mod examples;
 mod faults;
 mod gateway;
+mod graphql;
 mod instances;
 mod limits;
 mod new;

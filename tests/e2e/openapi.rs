@@ -23,7 +23,7 @@ fn wafer_openapi(component: &str) -> (bool, String, String) {
 
 #[test]
 fn prints_each_examples_document_which_is_valid_openapi() {
-    for example in ["hello", "items", "digits"] {
+    for example in ["hello", "items", "digits", "graphql"] {
         let (ok, stdout, stderr) = wafer_openapi(example);
         assert!(ok, "wafer openapi {example} failed: {stderr}");
         let printed: Value = serde_json::from_str(&stdout).expect("the document is JSON");

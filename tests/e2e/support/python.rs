@@ -1,6 +1,6 @@
 //! A Python with the tools the tests use from PyPI (`openapi-spec-validator`,
-//! `schemathesis`, `kubernetes-validate`, and what the digits example's
-//! FastAPI twin runs on),
+//! `schemathesis`, `kubernetes-validate`, and what the digits and graphql
+//! examples' FastAPI twins run on),
 //! in a virtual environment under `target/tools` made on first use, or
 //! `$WAFER_PYTHON` if set.
 
@@ -19,6 +19,7 @@ const PACKAGES: &[&str] = &[
     "uvicorn==0.54.0",
     "onnxruntime==1.31.1",
     "numpy==2.4.6",
+    "strawberry-graphql==0.341.2",
 ];
 
 /// The environment's `python`.
