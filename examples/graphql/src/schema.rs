@@ -23,12 +23,13 @@ use crate::library::{AuthorRecord, BookRecord, Library};
 /// The schema this component serves.
 pub type LibrarySchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// The deepest selection an operation may have. GraphiQL's introspection
-/// query, the deepest one a client sends in practice, reaches 13.
+/// The deepest selection an operation may have. The introspection query
+/// GraphiQL sends (graphql-js's `getIntrospectionQuery`), the deepest one a
+/// client sends in practice, needs 15 (measured against this schema).
 pub const MAX_DEPTH: usize = 16;
 
 /// The most fields an operation may select, counting each field of a list
-/// once. GraphiQL's introspection query has a complexity of about 140.
+/// once. The same introspection query has a complexity of 226.
 pub const MAX_COMPLEXITY: usize = 500;
 
 /// The longest title and author's name `addBook` accepts, in characters.
