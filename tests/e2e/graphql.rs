@@ -211,9 +211,15 @@ fn requests_errors_and_limits_get_the_specifications_answers() {
         (plain.status, plain.header("content-type")),
         (200, Some("application/json; charset=utf-8"))
     );
-    // A huge document is refused whole by the host's body limit.
-    let huge = json!({"query": format!("{{ {} }}", "books { id } ".repeat(200_000))});
-    assert_eq!(post(&server, graphql, &huge).status, 413);
+    // A huge document is refused by the host's body limit, by its length,
+    // before any of it is read (sent as headers alone: a client still
+    // writing the body when the host answers and closes gets a broken pipe).
+    let huge = crate::support::client::raw(
+        &server.url,
+        "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+         Content-Length: 2000000\r\n\r\n",
+    );
+    assert!(huge.starts_with("HTTP/1.1 413"), "{huge}");
 }
 
 /// graphql-http (the GraphQL foundation's reference implementation of the
