@@ -11,11 +11,15 @@
 //! value inside where it converts it, so that their errors take their place
 //! among the others.
 //!
-//! Any other deserializer (`serde_json` on the fast path for bodies, or
-//! serde's own buffers for `flatten` and untagged enums) leaves them where
-//! they are: the value is then read as JSON and validated on its own. So a
-//! constrained field is validated whoever deserializes it, and a valid body
-//! of a constrained model needs only the fast path.
+//! Any other deserializer (`serde_json`, or serde's own buffers for
+//! `flatten` and untagged enums) leaves them where they are, and the field's
+//! visitor takes them back. On the fast path for bodies it checks the value
+//! as serde reads it (see [`checked`](super::checked)): a failed check ends
+//! the fast path, and the validating pass reports the error. Elsewhere (a
+//! user's own `serde_json::from_str`, a buffer inside the validating pass)
+//! the value is read as JSON and validated on its own. So a constrained field
+//! is validated whoever deserializes it, and a valid body of a constrained
+//! model needs only the fast path.
 
 use std::cell::Cell;
 use std::marker::PhantomData;
@@ -24,6 +28,7 @@ use serde::Deserialize as _;
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde_json::Value;
 
+use super::checked;
 use super::constraints::Constraints;
 use super::de::{self as validating, Input};
 
@@ -80,6 +85,10 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for ConstrainedVisitor<T> {
         match HANDED_OVER.take() {
             // A validating deserializer took them: it checks them.
             None => T::deserialize(deserializer),
+            // Another deserializer on the fast path: check as it reads.
+            Some(constraints) if checked::on_fast_path() => {
+                checked::read(deserializer, constraints)
+            }
             // Another deserializer: validate the value on its own.
             Some(constraints) => {
                 let value = Value::deserialize(deserializer)?;

@@ -12,6 +12,7 @@
 )]
 
 pub(crate) mod applies;
+mod checked;
 mod coerce;
 mod constrained;
 mod constraints;
@@ -64,12 +65,10 @@ where
         let text = Value::String(String::from_utf8_lossy(body).into_owned());
         return validate(Input::Json(&text));
     }
-    // Fast path: a valid body of the exact types needs only serde_json (the
-    // fields of models validate their own constraints, see `constrained`;
-    // the body's own, rarer, are checked by the validating pass).
-    if constraints.is_none()
-        && let Ok(value) = serde_json::from_slice::<T>(body)
-    {
+    // Fast path: a valid body of the exact types needs only serde_json, with
+    // the constraints of the body and of model fields checked as it reads
+    // (see `constrained`). Anything else goes to the validating pass.
+    if let Some(Ok(value)) = checked::fast_path(|| read_checked::<T>(body, constraints)) {
         return Ok(value);
     }
     match serde_json::from_slice::<Value>(body) {
@@ -81,6 +80,21 @@ where
             Err(_) => Err(BodyError::NotUtf8),
         },
     }
+}
+
+/// `T` from JSON `body` by `serde_json` alone, its values checked against
+/// `constraints`: an error if either refuses it.
+fn read_checked<T>(body: &[u8], constraints: Option<&'static Constraints>) -> serde_json::Result<T>
+where
+    T: for<'de> Deserialize<'de>,
+{
+    let Some(constraints) = constraints else {
+        return serde_json::from_slice(body);
+    };
+    let mut json = serde_json::Deserializer::from_slice(body);
+    let value = T::deserialize(checked::Checked::new(&mut json, constraints))?;
+    json.end()?;
+    Ok(value)
 }
 
 /// Deserializes `T` from named string parameters (path, query or headers).
