@@ -12,6 +12,7 @@
 //! - [`method`]: the methods an OpenAPI path item can hold, and their names
 //!   there;
 //! - [`query`]: how a query string is decoded;
+//! - [`cookie`]: how a `Cookie` header is read;
 //! - [`credentials`]: bearer tokens in `Authorization`, their length limit,
 //!   and the scopes that claims grant;
 //! - [`identity`]: the `wafer-identity` header in which the host forwards the
@@ -25,6 +26,7 @@
 // Functions read top to bottom: none is longer than clippy.toml allows.
 #![warn(clippy::too_many_lines)]
 
+pub mod cookie;
 pub mod credentials;
 pub mod identity;
 pub mod method;

@@ -88,11 +88,14 @@ pub use app::{App, DEFAULT_MAX_BODY_SIZE};
 pub use background::{BackgroundTasks, TaskOutcome};
 pub use client::Client;
 pub use error::HttpError;
-pub use extract::{FromRequest, FromRequestAsync, Header, Json, Path, Query, State};
+pub use extract::{Cookie, FromRequest, FromRequestAsync, Header, Json, Path, Query, State};
 pub use extract::{Request, RequestContext};
 pub use kv::Store;
 pub use openapi::RouteInfo;
-pub use response::{Body, BodyError, Event, IntoResponse, Ndjson, Response, Sse, StreamBody};
+pub use response::{
+    Body, BodyError, CookieError, Event, IntoResponse, Ndjson, Response, SameSite, SetCookie, Sse,
+    StreamBody,
+};
 pub use route::{Handled, IntoRoutes, Route};
 pub use wafer_macros::{delete, get, head, model, options, patch, post, put};
 

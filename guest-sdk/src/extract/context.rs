@@ -62,6 +62,7 @@ pub struct RequestContext<'r> {
     path_params: ParamSet,
     query: OnceCell<ParamSet>,
     headers: OnceCell<ParamSet>,
+    cookies: OnceCell<ParamSet>,
     shared: &'r Shared,
     /// Made on first use: most requests queue none.
     background: OnceCell<BackgroundTasks>,
@@ -74,6 +75,7 @@ impl<'r> RequestContext<'r> {
             path_params,
             query: OnceCell::new(),
             headers: OnceCell::new(),
+            cookies: OnceCell::new(),
             shared,
             background: OnceCell::new(),
         }
@@ -234,6 +236,22 @@ impl<'r> RequestContext<'r> {
             let mut params = ParamSet::headers();
             for (name, value) in self.request.headers() {
                 params.push(name.as_str(), String::from_utf8_lossy(value.as_bytes()));
+            }
+            params
+        })
+    }
+
+    /// The cookies, read as the contract reads a `Cookie` header (the rules
+    /// the host's gate also applies). A request may split its cookies over
+    /// several headers (HTTP/2 does); they are read in order, as one.
+    pub(crate) fn cookie_params(&self) -> &ParamSet {
+        self.cookies.get_or_init(|| {
+            let mut params = ParamSet::new("cookie");
+            for header in self.request.headers().get_all(http::header::COOKIE) {
+                let header = String::from_utf8_lossy(header.as_bytes());
+                for (name, value) in wafer_contract::cookie::pairs(&header) {
+                    params.push(name, value);
+                }
             }
             params
         })

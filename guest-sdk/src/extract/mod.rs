@@ -1,7 +1,7 @@
 //! Extractors: the types a handler's arguments can have.
 //!
 //! Every argument of a handler implements [`FromRequest`]. The SDK's own
-//! extractors are [`Path`], [`Query`], [`Header`], [`Json`], [`State`], the
+//! extractors are [`Path`], [`Query`], [`Header`], [`Cookie`], [`Json`], [`State`], the
 //! raw body (`Vec<u8>`, `String`), and `http`'s `Method`, `Uri` and
 //! `HeaderMap`. Any type of yours that implements [`FromRequest`] is a
 //! dependency, FastAPI's `Depends` done the Rust way: it can use other
@@ -34,6 +34,7 @@ pub(crate) use deref_to_inner;
 
 mod body;
 pub(crate) mod context;
+mod cookie;
 mod header;
 mod json;
 mod outbound;
@@ -50,6 +51,7 @@ use crate::response::{IntoResponse, Response};
 use crate::validation::{Constraints, ValidationErrors};
 
 pub use self::context::{Request, RequestContext};
+pub use self::cookie::Cookie;
 pub use self::header::Header;
 pub use self::json::Json;
 pub use self::path::Path;
@@ -200,7 +202,7 @@ impl Argument {
 /// constraints on the argument apply to it: `Value` is the type they
 /// constrain (`i64` for `Path<i64>`).
 #[diagnostic::on_unimplemented(
-    message = "`#[field(...)]` constrains `Path`, `Query`, `Header` and `Json` arguments, not `{Self}`",
+    message = "`#[field(...)]` constrains `Path`, `Query`, `Header`, `Cookie` and `Json` arguments, not `{Self}`",
     label = "this extractor's value is not validated"
 )]
 pub trait Validated {
@@ -217,6 +219,10 @@ impl<T> Validated for Query<T> {
 }
 
 impl<T> Validated for Header<T> {
+    type Value = T;
+}
+
+impl<T> Validated for Cookie<T> {
     type Value = T;
 }
 

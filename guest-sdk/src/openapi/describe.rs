@@ -18,7 +18,7 @@ use utoipa::{PartialSchema, ToSchema};
 use super::constrain::is_nullable;
 use super::operation::OperationSpec;
 use crate::client::Client;
-use crate::extract::{Argument, Header, Json, Path, Query};
+use crate::extract::{Argument, Cookie, Header, Json, Path, Query};
 use crate::response::{Ndjson, Sse, StreamBody};
 
 /// An argument that contributes parameters or a request body.
@@ -76,6 +76,13 @@ impl<T: ToSchema> DescribeArgument for Query<T> {
 impl<T: ToSchema> DescribeArgument for Header<T> {
     fn describe(operation: &mut OperationSpec, argument: &Argument) {
         operation.add_parameters::<T>(ParameterIn::Header, argument.name(), argument.constraints());
+        operation.mark_validated();
+    }
+}
+
+impl<T: ToSchema> DescribeArgument for Cookie<T> {
+    fn describe(operation: &mut OperationSpec, argument: &Argument) {
+        operation.add_parameters::<T>(ParameterIn::Cookie, argument.name(), argument.constraints());
         operation.mark_validated();
     }
 }
@@ -226,6 +233,12 @@ impl<T: DescribeResponse, E> DescribeResponse for Result<T, E> {
 }
 
 impl<T: DescribeResponse> DescribeResponse for (StatusCode, T) {
+    fn describe(operation: &mut OperationSpec) {
+        T::describe(operation);
+    }
+}
+
+impl<T: DescribeResponse> DescribeResponse for (crate::SetCookie, T) {
     fn describe(operation: &mut OperationSpec) {
         T::describe(operation);
     }

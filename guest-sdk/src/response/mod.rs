@@ -1,11 +1,13 @@
 //! Responses, and the [`IntoResponse`] conversion handlers return through.
 
 mod body;
+mod cookie;
 mod sse;
 mod stream;
 
 pub(crate) use self::body::Content;
 pub use self::body::{Body, BodyError};
+pub use self::cookie::{CookieError, SameSite, SetCookie};
 pub use self::sse::{Event, Sse};
 pub use self::stream::{Ndjson, StreamBody};
 
@@ -264,7 +266,7 @@ fn invalid_header(error: impl std::fmt::Display) -> Response {
 ///
 /// Implemented for [`Response`], [`Json`](crate::Json), [`HttpError`],
 /// `String` and `&'static str` (text), `Vec<u8>` (bytes), `()` (an empty
-/// body), [`StatusCode`], `(StatusCode, T)`, `([(name, value); N], T)`,
+/// body), [`StatusCode`], `(StatusCode, T)`, `(SetCookie, T)`, `([(name, value); N], T)`,
 /// `(StatusCode, [(name, value); N], T)` and `Result<T, E>` where both sides
 /// implement it.
 ///

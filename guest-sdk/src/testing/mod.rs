@@ -23,7 +23,7 @@
 
 use std::any::{Any, TypeId};
 
-use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use http::header::{CONTENT_TYPE, COOKIE, HeaderName, HeaderValue};
 use http::{HeaderMap, Method};
 use serde::Serialize;
 use serde_json::Value;
@@ -297,6 +297,37 @@ impl TestRequest<'_> {
         let value =
             HeaderValue::try_from(value).unwrap_or_else(|e| panic!("header value {value:?}: {e}"));
         self.headers.append(name, value);
+        self
+    }
+
+    /// Sends a cookie: adds `name=value` to the request's `Cookie` header,
+    /// as a browser joins the cookies it holds.
+    ///
+    /// ```
+    /// use wafer::testing::TestClient;
+    /// use wafer::{get, App, Cookie};
+    ///
+    /// #[get("/theme")]
+    /// fn theme(theme: Cookie<String>) -> String {
+    ///     theme.0
+    /// }
+    ///
+    /// let client = TestClient::new(App::new().routes(wafer::routes![theme]));
+    /// let answer = client.get("/theme").cookie("theme", "dark").cookie("x", "1").send();
+    /// assert_eq!(answer.text(), "dark");
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If the cookie does not make a valid header: a mistake in the test.
+    pub fn cookie(mut self, name: &str, value: &str) -> Self {
+        let joined = match self.headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
+            Some(cookies) => format!("{cookies}; {name}={value}"),
+            None => format!("{name}={value}"),
+        };
+        let joined = HeaderValue::try_from(&joined)
+            .unwrap_or_else(|e| panic!("cookie {name:?}={value:?}: {e}"));
+        self.headers.insert(COOKIE, joined);
         self
     }
 

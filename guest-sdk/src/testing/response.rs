@@ -50,6 +50,37 @@ impl TestResponse {
         self.headers.get(name).and_then(|value| value.to_str().ok())
     }
 
+    /// The value of the cookie `name` that the response sets (the last
+    /// `Set-Cookie` for it), unquoted; `None` if it sets none.
+    ///
+    /// ```
+    /// use wafer::testing::TestClient;
+    /// use wafer::{get, App, SetCookie};
+    ///
+    /// #[get("/login")]
+    /// fn login() -> (SetCookie, &'static str) {
+    ///     (SetCookie::new("session", "a b"), "welcome")
+    /// }
+    ///
+    /// let client = TestClient::new(App::new().routes(wafer::routes![login]));
+    /// let answer = client.get("/login").send();
+    /// assert_eq!(answer.header("set-cookie"), Some(r#"session="a b"; Path=/; SameSite=lax"#));
+    /// assert_eq!(answer.cookie("session").as_deref(), Some("a b"));
+    /// ```
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(http::header::SET_COOKIE)
+            .iter()
+            .filter_map(|header| {
+                // The first part is the cookie; its value holds no `;`
+                // (`SetCookie` escapes it).
+                let pair = header.to_str().ok()?.split(';').next()?;
+                let (found, value) = wafer_contract::cookie::pairs(pair).next()?;
+                (found == name).then(|| value.into_owned())
+            })
+            .next_back()
+    }
+
     /// The body.
     pub fn bytes(&self) -> &[u8] {
         &self.body

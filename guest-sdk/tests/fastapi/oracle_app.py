@@ -7,7 +7,7 @@ in `answers.json`, which the Rust test compares Wafer's answers with.
 from enum import Enum
 from typing import Annotated, Optional
 
-from fastapi import FastAPI, Header, Path, Query
+from fastapi import Cookie, FastAPI, Header, HTTPException, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 app = FastAPI()
@@ -151,3 +151,51 @@ def grid(body: Grid):
 @app.get("/digits")
 def digits(d: list[Digit] = Query([])):
     return {"d": d}
+
+
+# Cookies: read as parameters (one, typed and constrained, a model of them),
+# set on the response, in FastAPI's error order among the other sources.
+
+
+@app.get("/cookies/me")
+def cookie_me(session: Optional[str] = Cookie(None)):
+    if session is None:
+        raise HTTPException(401, "Not logged in")
+    return {"session": session}
+
+
+@app.get("/cookies/typed")
+def cookie_typed(
+    n: int = Cookie(),
+    flag: bool = Cookie(False),
+    code: str = Cookie("ab", min_length=2, max_length=4),
+):
+    return {"n": n, "flag": flag, "code": code}
+
+
+@app.get("/cookies/mixed/{p}")
+def cookie_mixed(p: int, q: int, x_h: int = Header(), c: int = Cookie()):
+    return {"p": p, "q": q, "x_h": x_h, "c": c}
+
+
+class Prefs(BaseModel):
+    theme: str = "light"
+    size: int = Field(10, ge=1)
+
+
+@app.get("/cookies/prefs")
+def cookie_prefs(prefs: Annotated[Prefs, Cookie()]):
+    return prefs
+
+
+@app.get("/cookies/login/{user}")
+def cookie_login(user: str, response: Response, remember: bool = False):
+    response.set_cookie("session", f"s-{user}", httponly=True, max_age=3600 if remember else None)
+    return {"user": user}
+
+
+@app.get("/cookies/theme")
+def cookie_theme(response: Response):
+    response.set_cookie("theme", "dark blue;x", secure=True, samesite="strict", path="/cookies")
+    response.set_cookie("seen", "1", samesite=None, domain="example.com")
+    return {}

@@ -13,17 +13,31 @@ from fastapi.testclient import TestClient
 
 from oracle_app import app
 
+# The response headers recorded (when FastAPI sends them) and compared;
+# `tests/it/oracle` compares the same list.
+RECORDED_HEADERS = ["location", "set-cookie", "www-authenticate"]
+
 here = pathlib.Path(__file__).parent
 cases = json.loads((here / "cases.json").read_text())
 client = TestClient(app)
 answers = []
 for case in cases:
+    # Each case on its own: no cookie that an earlier answer set.
+    client.cookies.clear()
     response = client.request(
         case["method"],
         case["path"],
         headers=case.get("headers", {}),
         content=case.get("body", "").encode(),
     )
-    answers.append({"status": response.status_code, "body": response.text})
+    answer = {"status": response.status_code, "body": response.text}
+    headers = {
+        name: response.headers.get_list(name)
+        for name in RECORDED_HEADERS
+        if name in response.headers
+    }
+    if headers:
+        answer["headers"] = headers
+    answers.append(answer)
 (here / "answers.json").write_text(json.dumps(answers, indent=1, ensure_ascii=False) + "\n")
 print(f"recorded {len(answers)} answers")

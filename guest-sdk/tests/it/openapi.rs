@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use wafer::testing::TestClient;
-use wafer::{App, Header, HttpError, Json, Path, Query, get, post};
+use wafer::{App, Cookie, Header, HttpError, Json, Path, Query, get, post};
 
 #[wafer::model]
 #[derive(Deserialize, Serialize)]
@@ -37,8 +37,15 @@ fn search(
     kind: Path<String>,
     Query(filters): Query<Filters>,
     x_trace_id: Header<Option<String>>,
+    session: Cookie<Option<String>>,
 ) -> Json<Vec<String>> {
-    Json(vec![kind.0, filters.text, x_trace_id.0.unwrap_or_default()])
+    let session = session.0.unwrap_or_default();
+    Json(vec![
+        kind.0,
+        filters.text,
+        x_trace_id.0.unwrap_or_default(),
+        session,
+    ])
 }
 
 /// Reads a user; the response model leaves the password hash out.
@@ -112,6 +119,7 @@ fn operations_come_from_the_signature_and_doc_comment() {
             ("text".into(), "query".into(), true),
             ("page".into(), "query".into(), false),
             ("x-trace-id".into(), "header".into(), false),
+            ("session".into(), "cookie".into(), false),
         ]
     );
     assert_eq!(search["parameters"][1]["schema"]["minLength"], 1);

@@ -8,7 +8,7 @@ use http::header::{AUTHORIZATION, COOKIE};
 use http::request::Parts;
 use serde_json::Value;
 use wafer_contract::credentials::bearer_token;
-use wafer_contract::query;
+use wafer_contract::{cookie, query};
 
 /// Where a scheme's credential is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,10 +111,11 @@ impl Credential {
                     let Ok(header) = header.to_str() else {
                         return Presented::Unreadable;
                     };
-                    cookies.extend(header.split(';').filter_map(|cookie| {
-                        let (key, value) = cookie.trim().split_once('=')?;
-                        (key == name).then_some(Cow::Borrowed(value))
-                    }));
+                    cookies.extend(
+                        cookie::pairs(header)
+                            .filter(|(key, _)| key == name)
+                            .map(|(_, value)| value),
+                    );
                 }
                 one(cookies.into_iter())
             }

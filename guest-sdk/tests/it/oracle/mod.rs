@@ -5,6 +5,8 @@
 //! `tests/fastapi/answers.json` holds FastAPI's recorded answers (see
 //! `record.py` there to regenerate them).
 
+mod cookies;
+
 use std::collections::BTreeMap;
 
 use http::Method;
@@ -213,7 +215,7 @@ fn digits(#[field(items(ge = 0, le = 9))] d: Query<Option<Vec<i64>>>) -> Json<Va
 }
 
 fn app() -> App {
-    App::new()
+    let app = App::new()
         .routes(wafer::routes![
             read_item,
             create_item,
@@ -227,7 +229,8 @@ fn app() -> App {
             ordered,
             bounded,
         ])
-        .routes(wafer::routes![grid, digits])
+        .routes(wafer::routes![grid, digits]);
+    cookies::routes(app)
 }
 
 #[derive(Deserialize)]
@@ -240,10 +243,16 @@ struct Case {
     body: String,
 }
 
+/// The response headers `record.py` records, compared as FastAPI sent them
+/// (absent ones too).
+const RECORDED_HEADERS: [&str; 3] = ["location", "set-cookie", "www-authenticate"];
+
 #[derive(Deserialize)]
 struct Answer {
     status: u16,
     body: String,
+    #[serde(default)]
+    headers: BTreeMap<String, Vec<String>>,
 }
 
 fn fixture<T: for<'de> Deserialize<'de>>(name: &str) -> T {
@@ -271,16 +280,31 @@ fn answers_like_fastapi() {
             request = request.header(name, value);
         }
         let response = request.send();
-        if response.status() != expected.status || response.text() != expected.body {
+        let headers: BTreeMap<String, Vec<String>> = RECORDED_HEADERS
+            .iter()
+            .map(|name| {
+                let values = response.headers().get_all(*name).iter();
+                let values = values.map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+                (name.to_string(), values.collect::<Vec<_>>())
+            })
+            .filter(|(_, values)| !values.is_empty())
+            .collect();
+        if response.status() != expected.status
+            || response.text() != expected.body
+            || headers != expected.headers
+        {
             mismatches.push(format!(
-                "{} {} {:?}\n  FastAPI: {} {}\n  Wafer:   {} {}",
+                "{} {} {:?} {:?}\n  FastAPI: {} {} {:?}\n  Wafer:   {} {} {:?}",
                 case.method,
                 case.path,
+                case.headers,
                 case.body,
                 expected.status,
                 expected.body,
+                expected.headers,
                 response.status().as_u16(),
-                response.text()
+                response.text(),
+                headers,
             ));
         }
     }
