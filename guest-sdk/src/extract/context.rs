@@ -63,6 +63,7 @@ pub struct RequestContext<'r> {
     query: OnceCell<ParamSet>,
     headers: OnceCell<ParamSet>,
     cookies: OnceCell<ParamSet>,
+    form: OnceCell<ParamSet>,
     shared: &'r Shared,
     /// Made on first use: most requests queue none.
     background: OnceCell<BackgroundTasks>,
@@ -76,6 +77,7 @@ impl<'r> RequestContext<'r> {
             query: OnceCell::new(),
             headers: OnceCell::new(),
             cookies: OnceCell::new(),
+            form: OnceCell::new(),
             shared,
             background: OnceCell::new(),
         }
@@ -255,5 +257,11 @@ impl<'r> RequestContext<'r> {
             }
             params
         })
+    }
+
+    /// The fields of a form body (none if the body is not a form).
+    pub(crate) fn form_params(&self) -> &ParamSet {
+        self.form
+            .get_or_init(|| super::form_body::read(self.request.headers(), self.request.body()))
     }
 }

@@ -1,11 +1,5 @@
 //! [`Cookie`]: typed request cookies.
 
-use serde::de::DeserializeOwned;
-
-use super::{Argument, FromRequest, Rejection};
-use crate::extract::context::RequestContext;
-use crate::validation;
-
 /// Request cookies, converted and validated, read the way FastAPI's
 /// `Cookie()` reads them: by exact name, the last one sent when a name
 /// comes twice.
@@ -28,14 +22,6 @@ use crate::validation;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Cookie<T>(pub T);
 
-impl<T: DeserializeOwned> FromRequest for Cookie<T> {
-    fn from_request(cx: &RequestContext<'_>, argument: &Argument) -> Result<Self, Rejection> {
-        Ok(Cookie(validation::from_params(
-            cx.cookie_params(),
-            argument.name(),
-            argument.constraints(),
-        )?))
-    }
-}
+crate::extract::from_params!(Cookie, cookie_params);
 
 crate::extract::deref_to_inner!(Cookie);

@@ -1,11 +1,5 @@
 //! [`Header`]: typed request headers.
 
-use serde::de::DeserializeOwned;
-
-use super::{Argument, FromRequest, Rejection};
-use crate::extract::context::RequestContext;
-use crate::validation;
-
 /// Request headers, converted and validated, read the way FastAPI's `Header()`
 /// reads them: names are case-insensitive and `_` in a Rust name stands for `-`.
 ///
@@ -33,14 +27,6 @@ use crate::validation;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Header<T>(pub T);
 
-impl<T: DeserializeOwned> FromRequest for Header<T> {
-    fn from_request(cx: &RequestContext<'_>, argument: &Argument) -> Result<Self, Rejection> {
-        Ok(Header(validation::from_params(
-            cx.header_params(),
-            argument.name(),
-            argument.constraints(),
-        )?))
-    }
-}
+crate::extract::from_params!(Header, header_params);
 
 crate::extract::deref_to_inner!(Header);

@@ -1,7 +1,7 @@
 //! Extractors: the types a handler's arguments can have.
 //!
 //! Every argument of a handler implements [`FromRequest`]. The SDK's own
-//! extractors are [`Path`], [`Query`], [`Header`], [`Cookie`], [`Json`], [`State`], the
+//! extractors are [`Path`], [`Query`], [`Header`], [`Cookie`], [`Json`], [`Form`], [`State`], the
 //! raw body (`Vec<u8>`, `String`), and `http`'s `Method`, `Uri` and
 //! `HeaderMap`. Any type of yours that implements [`FromRequest`] is a
 //! dependency, FastAPI's `Depends` done the Rust way: it can use other
@@ -32,9 +32,32 @@ macro_rules! deref_to_inner {
 }
 pub(crate) use deref_to_inner;
 
+/// Implements [`FromRequest`] for an extractor of named string parameters:
+/// `$wrapper<T>` validates `T` from the request's `$params` (one named like
+/// the argument, or a struct of them), with the argument's constraints.
+macro_rules! from_params {
+    ($wrapper:ident, $params:ident) => {
+        impl<T: serde::de::DeserializeOwned> $crate::extract::FromRequest for $wrapper<T> {
+            fn from_request(
+                cx: &$crate::extract::RequestContext<'_>,
+                argument: &$crate::extract::Argument,
+            ) -> Result<Self, $crate::extract::Rejection> {
+                Ok($wrapper($crate::validation::from_params(
+                    cx.$params(),
+                    argument.name(),
+                    argument.constraints(),
+                )?))
+            }
+        }
+    };
+}
+pub(crate) use from_params;
+
 mod body;
 pub(crate) mod context;
 mod cookie;
+mod form;
+mod form_body;
 mod header;
 mod json;
 mod outbound;
@@ -52,6 +75,7 @@ use crate::validation::{Constraints, ValidationErrors};
 
 pub use self::context::{Request, RequestContext};
 pub use self::cookie::Cookie;
+pub use self::form::Form;
 pub use self::header::Header;
 pub use self::json::Json;
 pub use self::path::Path;
@@ -202,7 +226,7 @@ impl Argument {
 /// constraints on the argument apply to it: `Value` is the type they
 /// constrain (`i64` for `Path<i64>`).
 #[diagnostic::on_unimplemented(
-    message = "`#[field(...)]` constrains `Path`, `Query`, `Header`, `Cookie` and `Json` arguments, not `{Self}`",
+    message = "`#[field(...)]` constrains `Path`, `Query`, `Header`, `Cookie`, `Json` and `Form` arguments, not `{Self}`",
     label = "this extractor's value is not validated"
 )]
 pub trait Validated {
@@ -223,6 +247,10 @@ impl<T> Validated for Header<T> {
 }
 
 impl<T> Validated for Cookie<T> {
+    type Value = T;
+}
+
+impl<T> Validated for Form<T> {
     type Value = T;
 }
 

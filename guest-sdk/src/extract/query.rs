@@ -1,11 +1,5 @@
 //! [`Query`]: parameters from the query string.
 
-use serde::de::DeserializeOwned;
-
-use super::{Argument, FromRequest, Rejection};
-use crate::extract::context::RequestContext;
-use crate::validation;
-
 /// Query parameters, converted and validated.
 ///
 /// `T` is a struct whose fields are parameters, or one value read from the
@@ -35,14 +29,6 @@ use crate::validation;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Query<T>(pub T);
 
-impl<T: DeserializeOwned> FromRequest for Query<T> {
-    fn from_request(cx: &RequestContext<'_>, argument: &Argument) -> Result<Self, Rejection> {
-        Ok(Query(validation::from_params(
-            cx.query_params(),
-            argument.name(),
-            argument.constraints(),
-        )?))
-    }
-}
+crate::extract::from_params!(Query, query_params);
 
 crate::extract::deref_to_inner!(Query);

@@ -18,7 +18,7 @@ use utoipa::{PartialSchema, ToSchema};
 use super::constrain::is_nullable;
 use super::operation::OperationSpec;
 use crate::client::Client;
-use crate::extract::{Argument, Cookie, Header, Json, Path, Query};
+use crate::extract::{Argument, Cookie, Form, Header, Json, Path, Query};
 use crate::response::{Ndjson, Sse, StreamBody};
 
 /// An argument that contributes parameters or a request body.
@@ -83,6 +83,13 @@ impl<T: ToSchema> DescribeArgument for Header<T> {
 impl<T: ToSchema> DescribeArgument for Cookie<T> {
     fn describe(operation: &mut OperationSpec, argument: &Argument) {
         operation.add_parameters::<T>(ParameterIn::Cookie, argument.name(), argument.constraints());
+        operation.mark_validated();
+    }
+}
+
+impl<T: ToSchema> DescribeArgument for Form<T> {
+    fn describe(operation: &mut OperationSpec, argument: &Argument) {
+        operation.add_form::<T>(argument.name(), argument.constraints());
         operation.mark_validated();
     }
 }

@@ -142,6 +142,7 @@ fn refer_to_components(document: &mut Value) {
 }
 
 fn operation(route: &RouteInfo, spec: &mut OperationSpec) -> Operation {
+    spec.finish_form(route.name);
     let (summary, description) = split_doc(route.doc);
     let summary = summary.unwrap_or_else(|| title_case(route.name));
     let status = route.status.map_or(200, |status| status.as_u16());

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 use utoipa::ToSchema;
+use utoipa::openapi::ContentBuilder;
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
-use utoipa::openapi::request_body::RequestBody;
+use utoipa::openapi::request_body::{RequestBody, RequestBodyBuilder};
 use utoipa::openapi::{RefOr, Required, Schema};
 
 use super::constrain::{constrain, is_nullable};
@@ -29,7 +30,20 @@ pub struct OperationSpec {
     /// when the operation requires nothing.
     pub(super) security: Option<Vec<BTreeMap<String, Vec<String>>>>,
     pub(super) security_schemes: BTreeMap<String, Value>,
+    /// Form fields read one by one (`username: Form<String>`), which make
+    /// one object schema for the request body when the operation is built.
+    pub(super) form_fields: Vec<FormField>,
 }
+
+/// One form field read on its own.
+pub(super) struct FormField {
+    pub(super) name: String,
+    pub(super) schema: Value,
+    pub(super) required: bool,
+}
+
+/// The content type of form bodies.
+pub(super) const FORM: &str = "application/x-www-form-urlencoded";
 
 /// The success response's content.
 pub(super) struct ResponseContent {
@@ -171,6 +185,83 @@ fn parameter(name: String, location: ParameterIn, required: bool, schema: Value)
         .required(required)
         .schema(serde_json::from_value::<RefOr<Schema>>(schema).ok())
         .build()
+}
+
+impl OperationSpec {
+    /// A form body of `T`: the fields of a struct (the schema of `T`, as
+    /// FastAPI documents a form model), or one field named `name` (all such
+    /// fields of the operation make one object, as FastAPI's `Body_...`).
+    pub fn add_form<T: ToSchema>(
+        &mut self,
+        name: Option<&str>,
+        constraints: Option<&'static Constraints>,
+    ) {
+        let schema = self.schema_of::<T>();
+        if matches!(schema, RefOr::Ref(_)) {
+            self.request_body = Some(
+                RequestBodyBuilder::new()
+                    .content(FORM, ContentBuilder::new().schema(Some(schema)).build())
+                    .required(Some(Required::True))
+                    .build(),
+            );
+            return;
+        }
+        let Some(name) = name else { return };
+        let as_json = serde_json::to_value(&schema).unwrap_or(Value::Null);
+        let required = !is_nullable(&as_json);
+        let schema = match constraints {
+            Some(constraints) => constrain(as_json, constraints),
+            None => as_json,
+        };
+        self.form_fields.push(FormField {
+            name: name.to_owned(),
+            schema,
+            required,
+        });
+    }
+}
+
+impl OperationSpec {
+    /// Makes the form fields read one by one into the request body: one
+    /// component, `Body_<operation id>`, with a property per field.
+    pub(super) fn finish_form(&mut self, operation_id: &str) {
+        if self.form_fields.is_empty() || self.request_body.is_some() {
+            return;
+        }
+        let fields = std::mem::take(&mut self.form_fields);
+        let name = format!("Body_{operation_id}");
+        let required: Vec<&str> = fields
+            .iter()
+            .filter(|field| field.required)
+            .map(|field| field.name.as_str())
+            .collect();
+        let mut schema = serde_json::json!({
+            "type": "object",
+            "title": name,
+            "properties": fields
+                .iter()
+                .map(|field| (field.name.clone(), field.schema.clone()))
+                .collect::<serde_json::Map<_, _>>(),
+        });
+        if !required.is_empty() {
+            schema["required"] = serde_json::json!(required);
+        }
+        let Ok(schema) = serde_json::from_value::<RefOr<Schema>>(schema) else {
+            return;
+        };
+        self.components.insert(name.clone(), schema);
+        let reference = RefOr::Ref(utoipa::openapi::Ref::from_schema_name(name));
+        self.request_body = Some(
+            RequestBodyBuilder::new()
+                .content(FORM, ContentBuilder::new().schema(Some(reference)).build())
+                .required(Some(if required.is_empty() {
+                    Required::False
+                } else {
+                    Required::True
+                }))
+                .build(),
+        );
+    }
 }
 
 /// Models become components: objects with properties, and enums.

@@ -343,6 +343,21 @@ impl TestRequest<'_> {
         self
     }
 
+    /// Sets a form body of `fields` (in order, names may repeat) and
+    /// `content-type: application/x-www-form-urlencoded`, as a browser
+    /// submits a form.
+    pub fn form(mut self, fields: &[(&str, &str)]) -> Self {
+        self.body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish()
+            .into_bytes();
+        self.headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        self
+    }
+
     /// Sets the raw body (no content type is added).
     pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
         self.body = body.into();

@@ -22,6 +22,7 @@ mod json_syntax;
 mod placeholder;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -134,6 +135,9 @@ pub(crate) struct ParamSet {
     /// The first `loc` entry of errors: `path`, `query` or `header`.
     source: &'static str,
     entries: Vec<(String, Vec<String>)>,
+    /// Where each name is in `entries`, so that adding is not quadratic in
+    /// the number of names (a form body can hold a hundred thousand).
+    index: HashMap<String, usize>,
     /// Header semantics: names are case-insensitive and a field `x_token` reads
     /// the header `x-token`, as FastAPI converts underscores.
     headers: bool,
@@ -145,6 +149,7 @@ impl ParamSet {
         ParamSet {
             source,
             entries: Vec::new(),
+            index: HashMap::new(),
             headers: false,
         }
     }
@@ -154,6 +159,7 @@ impl ParamSet {
         ParamSet {
             source: "header",
             entries: Vec::new(),
+            index: HashMap::new(),
             headers: true,
         }
     }
@@ -162,10 +168,16 @@ impl ParamSet {
     pub(crate) fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
         let name = name.into();
         let value = value.into();
-        match self.entries.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, values)) => values.push(value),
-            None => self.entries.push((name, vec![value])),
+        if let Some((_, values)) = self
+            .index
+            .get(&name)
+            .and_then(|&at| self.entries.get_mut(at))
+        {
+            values.push(value);
+            return;
         }
+        self.index.insert(name.clone(), self.entries.len());
+        self.entries.push((name, vec![value]));
     }
 
     /// The parameter names, in the order received.
@@ -188,14 +200,14 @@ impl ParamSet {
     }
 
     /// All values of the parameter a field or argument called `name` reads.
-    fn get(&self, name: &str) -> Option<&[String]> {
+    pub(crate) fn get(&self, name: &str) -> Option<&[String]> {
         let found = if self.headers {
             let wanted = self.display_name(name);
             self.entries
                 .iter()
                 .find(|(n, _)| n.eq_ignore_ascii_case(&wanted))
         } else {
-            self.entries.iter().find(|(n, _)| n == name)
+            self.index.get(name).and_then(|&at| self.entries.get(at))
         };
         found.map(|(_, values)| values.as_slice())
     }
@@ -231,7 +243,7 @@ impl ParamSet {
     }
 
     /// The parameters as a JSON object, for error inputs.
-    fn to_value(&self) -> Value {
+    pub(crate) fn to_value(&self) -> Value {
         self.entries
             .iter()
             .map(|(name, values)| {

@@ -7,7 +7,7 @@ in `answers.json`, which the Rust test compares Wafer's answers with.
 from enum import Enum
 from typing import Annotated, Optional
 
-from fastapi import Cookie, FastAPI, Header, HTTPException, Path, Query, Response
+from fastapi import Cookie, FastAPI, Form, Header, HTTPException, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 app = FastAPI()
@@ -199,3 +199,34 @@ def cookie_theme(response: Response):
     response.set_cookie("theme", "dark blue;x", secure=True, samesite="strict", path="/cookies")
     response.set_cookie("seen", "1", samesite=None, domain="example.com")
     return {}
+
+
+# Forms: fields one by one, a form model, and among the other sources.
+
+
+@app.post("/forms/login")
+def form_login(
+    response: Response,
+    username: str = Form(min_length=3),
+    password: str = Form(min_length=8),
+    remember: bool = Form(False),
+):
+    response.set_cookie("session", f"s-{username}", httponly=True, max_age=3600 if remember else None)
+    return {"username": username, "remember": remember}
+
+
+class Signup(BaseModel):
+    name: str = Field(min_length=1, max_length=10)
+    age: int = Field(ge=18)
+    tags: list[str] = []
+    newsletter: Optional[bool] = None
+
+
+@app.post("/forms/signup")
+def form_signup(signup: Annotated[Signup, Form()]):
+    return signup
+
+
+@app.post("/forms/mixed/{p}")
+def form_mixed(p: int, q: int, n: int = Form(), note: str = Form("")):
+    return {"p": p, "q": q, "n": n, "note": note}

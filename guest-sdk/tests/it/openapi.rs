@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use wafer::testing::TestClient;
-use wafer::{App, Cookie, Header, HttpError, Json, Path, Query, get, post};
+use wafer::{App, Cookie, Form, Header, HttpError, Json, Path, Query, get, post};
 
 #[wafer::model]
 #[derive(Deserialize, Serialize)]
@@ -71,11 +71,21 @@ fn note(body: Json<Option<Filters>>) -> String {
     body.0.map(|f| f.text).unwrap_or_default()
 }
 
+#[post("/login")]
+fn login(#[field(min_length = 3)] username: Form<String>, remember: Form<Option<bool>>) -> String {
+    format!("{} {:?}", *username, *remember)
+}
+
+#[post("/filters")]
+fn filters(Form(filters): Form<Filters>) -> String {
+    filters.text
+}
+
 fn app() -> App {
     App::new()
         .title("Test")
         .serve_openapi("/openapi.json")
-        .routes(wafer::routes![search, user, note])
+        .routes(wafer::routes![search, user, note, login, filters])
 }
 
 #[test]
@@ -153,6 +163,30 @@ fn operations_come_from_the_signature_and_doc_comment() {
         "string"
     );
     assert!(document["components"]["schemas"]["ValidationError"].is_object());
+}
+
+#[test]
+fn form_fields_make_one_form_body() {
+    let document = TestClient::new(app()).openapi();
+    const FORM: &str = "application/x-www-form-urlencoded";
+    // Fields read one by one: one object, named as FastAPI names it.
+    let login = &document["paths"]["/login"]["post"]["requestBody"];
+    assert_eq!(login["required"], true);
+    assert_eq!(
+        login["content"][FORM]["schema"]["$ref"],
+        "#/components/schemas/Body_login"
+    );
+    let body = &document["components"]["schemas"]["Body_login"];
+    assert_eq!(body["required"], json!(["username"]));
+    assert_eq!(body["properties"]["username"]["minLength"], 3);
+    assert!(body["properties"]["remember"].is_object(), "{body}");
+    // A struct: its own schema, as FastAPI documents a form model.
+    let filters = &document["paths"]["/filters"]["post"]["requestBody"];
+    assert_eq!(
+        filters["content"][FORM]["schema"]["$ref"],
+        "#/components/schemas/Filters"
+    );
+    assert!(document["paths"]["/filters"]["post"]["responses"]["422"].is_object());
 }
 
 #[test]

@@ -394,8 +394,11 @@ impl<'a> Deserializer<'a> for De<'a, '_> {
         }
         match this.entries(Some(fields)) {
             Some(entries) => {
+                // A struct of parameters is a FastAPI parameter model: a
+                // missing field's input is all the parameters sent.
                 let input = || match this.input {
                     Input::Json(value) => value.clone(),
+                    Input::Params(params, _) => params.to_value(),
                     _ => Value::Null,
                 };
                 let loc_key = |field: &'static str| match this.input {

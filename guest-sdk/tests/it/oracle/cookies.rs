@@ -14,28 +14,15 @@ fn cookie_me(session: Cookie<Option<String>>) -> Result<Json<Value>, HttpError> 
     Ok(Json(json!({ "session": session })))
 }
 
-fn flag_default() -> bool {
-    false
-}
-
-fn code_default() -> String {
-    "ab".to_owned()
-}
-
-#[wafer::model]
-#[derive(Deserialize)]
-struct Typed {
-    n: i64,
-    #[serde(default = "flag_default")]
-    flag: bool,
-    #[serde(default = "code_default")]
-    #[field(min_length = 2, max_length = 4)]
-    code: String,
-}
-
 #[get("/cookies/typed")]
-fn cookie_typed(Cookie(typed): Cookie<Typed>) -> Json<Value> {
-    Json(json!({"n": typed.n, "flag": typed.flag, "code": typed.code}))
+fn cookie_typed(
+    n: Cookie<i64>,
+    flag: Cookie<Option<bool>>,
+    #[field(min_length = 2, max_length = 4)] code: Cookie<Option<String>>,
+) -> Json<Value> {
+    let flag = flag.0.unwrap_or(false);
+    let code = code.0.unwrap_or_else(|| "ab".to_owned());
+    Json(json!({"n": *n, "flag": flag, "code": code}))
 }
 
 #[get("/cookies/mixed/{p}")]

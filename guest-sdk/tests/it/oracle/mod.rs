@@ -6,6 +6,7 @@
 //! `record.py` there to regenerate them).
 
 mod cookies;
+mod forms;
 
 use std::collections::BTreeMap;
 
@@ -230,7 +231,7 @@ fn app() -> App {
             bounded,
         ])
         .routes(wafer::routes![grid, digits]);
-    cookies::routes(app)
+    forms::routes(cookies::routes(app))
 }
 
 #[derive(Deserialize)]
