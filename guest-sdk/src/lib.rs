@@ -88,7 +88,9 @@ pub use app::{App, DEFAULT_MAX_BODY_SIZE};
 pub use background::{BackgroundTasks, TaskOutcome};
 pub use client::Client;
 pub use error::HttpError;
-pub use extract::{Cookie, Form, FromRequest, FromRequestAsync, Header, Json, Path, Query, State};
+pub use extract::{
+    Cookie, Form, FromRequest, FromRequestAsync, Header, Json, Path, Query, State, UploadFile,
+};
 pub use extract::{Request, RequestContext};
 pub use kv::Store;
 pub use openapi::RouteInfo;

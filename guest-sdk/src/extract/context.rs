@@ -7,9 +7,11 @@ use std::rc::Rc;
 
 use http::{HeaderMap, Method, Uri};
 
+use super::form_body::FormData;
 use super::{Argument, FromRequest, FromRequestAsync, Rejection};
 use crate::background::BackgroundTasks;
 use crate::client::{Transport, default_transport};
+use crate::error::HttpError;
 use crate::kv::Opener;
 use crate::validation::ParamSet;
 
@@ -63,7 +65,7 @@ pub struct RequestContext<'r> {
     query: OnceCell<ParamSet>,
     headers: OnceCell<ParamSet>,
     cookies: OnceCell<ParamSet>,
-    form: OnceCell<ParamSet>,
+    form: OnceCell<Result<FormData, HttpError>>,
     shared: &'r Shared,
     /// Made on first use: most requests queue none.
     background: OnceCell<BackgroundTasks>,
@@ -259,9 +261,12 @@ impl<'r> RequestContext<'r> {
         })
     }
 
-    /// The fields of a form body (none if the body is not a form).
-    pub(crate) fn form_params(&self) -> &ParamSet {
+    /// The fields and files of a form body (none if the body is not a
+    /// form); a 400 for a multipart body that is not one.
+    pub(crate) fn form(&self) -> Result<&FormData, HttpError> {
         self.form
             .get_or_init(|| super::form_body::read(self.request.headers(), self.request.body()))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 }

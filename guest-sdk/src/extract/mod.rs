@@ -65,6 +65,7 @@ mod path;
 mod query;
 mod request;
 mod state;
+mod upload;
 
 use std::fmt;
 use std::future::Future;
@@ -81,6 +82,7 @@ pub use self::json::Json;
 pub use self::path::Path;
 pub use self::query::Query;
 pub use self::state::State;
+pub use self::upload::UploadFile;
 
 /// Builds a value from a request: the trait behind every handler argument.
 ///

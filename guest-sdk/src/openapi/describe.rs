@@ -18,7 +18,7 @@ use utoipa::{PartialSchema, ToSchema};
 use super::constrain::is_nullable;
 use super::operation::OperationSpec;
 use crate::client::Client;
-use crate::extract::{Argument, Cookie, Form, Header, Json, Path, Query};
+use crate::extract::{Argument, Cookie, Form, Header, Json, Path, Query, UploadFile};
 use crate::response::{Ndjson, Sse, StreamBody};
 
 /// An argument that contributes parameters or a request body.
@@ -90,6 +90,27 @@ impl<T: ToSchema> DescribeArgument for Cookie<T> {
 impl<T: ToSchema> DescribeArgument for Form<T> {
     fn describe(operation: &mut OperationSpec, argument: &Argument) {
         operation.add_form::<T>(argument.name(), argument.constraints());
+        operation.mark_validated();
+    }
+}
+
+impl DescribeArgument for UploadFile {
+    fn describe(operation: &mut OperationSpec, argument: &Argument) {
+        operation.add_form_file(argument.name(), true, false);
+        operation.mark_validated();
+    }
+}
+
+impl DescribeArgument for Option<UploadFile> {
+    fn describe(operation: &mut OperationSpec, argument: &Argument) {
+        operation.add_form_file(argument.name(), false, false);
+        operation.mark_validated();
+    }
+}
+
+impl DescribeArgument for Vec<UploadFile> {
+    fn describe(operation: &mut OperationSpec, argument: &Argument) {
+        operation.add_form_file(argument.name(), true, true);
         operation.mark_validated();
     }
 }

@@ -33,6 +33,8 @@ pub struct OperationSpec {
     /// Form fields read one by one (`username: Form<String>`), which make
     /// one object schema for the request body when the operation is built.
     pub(super) form_fields: Vec<FormField>,
+    /// Whether a form field is a file: the form is then multipart.
+    pub(super) multipart: bool,
 }
 
 /// One form field read on its own.
@@ -44,6 +46,8 @@ pub(super) struct FormField {
 
 /// The content type of form bodies.
 pub(super) const FORM: &str = "application/x-www-form-urlencoded";
+/// The content type of form bodies with files.
+pub(super) const MULTIPART: &str = "multipart/form-data";
 
 /// The success response's content.
 pub(super) struct ResponseContent {
@@ -219,6 +223,25 @@ impl OperationSpec {
             required,
         });
     }
+
+    /// A file field of the form, `name`, as FastAPI documents `UploadFile`:
+    /// one, optional, or a list (`list`) of them. The form is multipart.
+    pub fn add_form_file(&mut self, name: Option<&str>, required: bool, list: bool) {
+        let Some(name) = name else { return };
+        let file =
+            serde_json::json!({"type": "string", "contentMediaType": "application/octet-stream"});
+        let schema = if list {
+            serde_json::json!({"type": "array", "items": file})
+        } else {
+            file
+        };
+        self.form_fields.push(FormField {
+            name: name.to_owned(),
+            schema,
+            required,
+        });
+        self.multipart = true;
+    }
 }
 
 impl OperationSpec {
@@ -251,9 +274,13 @@ impl OperationSpec {
         };
         self.components.insert(name.clone(), schema);
         let reference = RefOr::Ref(utoipa::openapi::Ref::from_schema_name(name));
+        let content_type = if self.multipart { MULTIPART } else { FORM };
         self.request_body = Some(
             RequestBodyBuilder::new()
-                .content(FORM, ContentBuilder::new().schema(Some(reference)).build())
+                .content(
+                    content_type,
+                    ContentBuilder::new().schema(Some(reference)).build(),
+                )
                 .required(Some(if required.is_empty() {
                     Required::False
                 } else {

@@ -285,6 +285,37 @@ pub struct TestRequest<'c> {
     body: Vec<u8>,
 }
 
+/// One part of a multipart form body, for [`TestRequest::multipart`].
+#[derive(Debug, Clone)]
+pub struct Part {
+    name: String,
+    filename: Option<String>,
+    content_type: Option<String>,
+    bytes: Vec<u8>,
+}
+
+impl Part {
+    /// A text field.
+    pub fn text(name: &str, value: &str) -> Part {
+        Part {
+            name: name.to_owned(),
+            filename: None,
+            content_type: None,
+            bytes: value.as_bytes().to_vec(),
+        }
+    }
+
+    /// A file, with its name and content type.
+    pub fn file(name: &str, filename: &str, content_type: &str, bytes: &[u8]) -> Part {
+        Part {
+            name: name.to_owned(),
+            filename: Some(filename.to_owned()),
+            content_type: Some(content_type.to_owned()),
+            bytes: bytes.to_vec(),
+        }
+    }
+}
+
 impl TestRequest<'_> {
     /// Adds a header.
     ///
@@ -354,6 +385,47 @@ impl TestRequest<'_> {
         self.headers.insert(
             CONTENT_TYPE,
             HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        self
+    }
+
+    /// Sets a `multipart/form-data` body of `parts` (text fields and
+    /// files), as a browser submits a form with files.
+    ///
+    /// # Panics
+    ///
+    /// If a part holds the boundary: a mistake in the test.
+    pub fn multipart(mut self, parts: &[Part]) -> Self {
+        const BOUNDARY: &str = "wafer-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for part in parts {
+            assert!(
+                !part
+                    .bytes
+                    .windows(BOUNDARY.len())
+                    .any(|w| w == BOUNDARY.as_bytes()),
+                "part {:?} holds the multipart boundary",
+                part.name
+            );
+            body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+            let mut disposition = format!("Content-Disposition: form-data; name=\"{}\"", part.name);
+            if let Some(filename) = &part.filename {
+                disposition.push_str(&format!("; filename=\"{filename}\""));
+            }
+            body.extend_from_slice(disposition.as_bytes());
+            if let Some(content_type) = &part.content_type {
+                body.extend_from_slice(format!("\r\nContent-Type: {content_type}").as_bytes());
+            }
+            body.extend_from_slice(b"\r\n\r\n");
+            body.extend_from_slice(&part.bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        self.body = body;
+        let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+        self.headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::try_from(content_type).unwrap_or_else(|e| panic!("content type: {e}")),
         );
         self
     }

@@ -7,7 +7,7 @@ in `answers.json`, which the Rust test compares Wafer's answers with.
 from enum import Enum
 from typing import Annotated, Optional
 
-from fastapi import Cookie, FastAPI, Form, Header, HTTPException, Path, Query, Response
+from fastapi import Cookie, FastAPI, Form, Header, HTTPException, Path, Query, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 app = FastAPI()
@@ -230,3 +230,23 @@ def form_signup(signup: Annotated[Signup, Form()]):
 @app.post("/forms/mixed/{p}")
 def form_mixed(p: int, q: int, n: int = Form(), note: str = Form("")):
     return {"p": p, "q": q, "n": n, "note": note}
+
+
+# Files: one, optional, many, among form fields; multipart bodies that are
+# not ones.
+
+
+@app.post("/files/upload")
+async def file_upload(file: UploadFile, note: str = Form("", max_length=100)):
+    data = await file.read()
+    return {"filename": file.filename, "content_type": file.content_type, "size": len(data), "note": note}
+
+
+@app.post("/files/many")
+async def file_many(files: list[UploadFile], label: Optional[str] = Form(None)):
+    return {"names": [f.filename for f in files], "sizes": [len(await f.read()) for f in files], "label": label}
+
+
+@app.post("/files/optional")
+async def file_optional(file: Optional[UploadFile] = None):
+    return {"file": file.filename if file else None}

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use wafer::testing::TestClient;
-use wafer::{App, Cookie, Form, Header, HttpError, Json, Path, Query, get, post};
+use wafer::{App, Cookie, Form, Header, HttpError, Json, Path, Query, UploadFile, get, post};
 
 #[wafer::model]
 #[derive(Deserialize, Serialize)]
@@ -81,11 +81,16 @@ fn filters(Form(filters): Form<Filters>) -> String {
     filters.text
 }
 
+#[post("/upload")]
+fn upload(file: UploadFile, more: Vec<UploadFile>, note: Form<Option<String>>) -> String {
+    format!("{} {} {:?}", file.filename(), more.len(), note.0)
+}
+
 fn app() -> App {
     App::new()
         .title("Test")
         .serve_openapi("/openapi.json")
-        .routes(wafer::routes![search, user, note, login, filters])
+        .routes(wafer::routes![search, user, note, login, filters, upload])
 }
 
 #[test]
@@ -187,6 +192,20 @@ fn form_fields_make_one_form_body() {
         "#/components/schemas/Filters"
     );
     assert!(document["paths"]["/filters"]["post"]["responses"]["422"].is_object());
+    // Files make the form multipart, documented as FastAPI documents them.
+    let upload = &document["paths"]["/upload"]["post"]["requestBody"];
+    assert_eq!(
+        upload["content"]["multipart/form-data"]["schema"]["$ref"],
+        "#/components/schemas/Body_upload"
+    );
+    let body = &document["components"]["schemas"]["Body_upload"];
+    let file = json!({"type": "string", "contentMediaType": "application/octet-stream"});
+    assert_eq!(body["properties"]["file"], file);
+    assert_eq!(
+        body["properties"]["more"],
+        json!({"type": "array", "items": file})
+    );
+    assert_eq!(body["required"], json!(["file", "more"]));
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //! `record.py` there to regenerate them).
 
 mod cookies;
+mod files;
 mod forms;
 
 use std::collections::BTreeMap;
@@ -231,7 +232,7 @@ fn app() -> App {
             bounded,
         ])
         .routes(wafer::routes![grid, digits]);
-    forms::routes(cookies::routes(app))
+    files::routes(forms::routes(cookies::routes(app)))
 }
 
 #[derive(Deserialize)]
