@@ -65,14 +65,24 @@ impl UploadFile {
     }
 }
 
+/// How many files an argument takes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wanted {
+    /// `UploadFile`.
+    One,
+    /// `Option<UploadFile>`.
+    Optional,
+    /// `Vec<UploadFile>`: at least one.
+    Many,
+}
+
 /// The files sent under `name`, or the error FastAPI answers: `missing`, or
-/// `value_error` for a text field of that name (for a `list`, at each of
-/// its values).
+/// `value_error` for a text field of that name (for a list, at each of its
+/// values).
 fn files<'f>(
     form: &'f FormData,
     name: &str,
-    required: bool,
-    list: bool,
+    wanted: Wanted,
 ) -> Result<Vec<&'f FilePart>, ValidationErrors> {
     let found: Vec<&FilePart> = form
         .files
@@ -91,7 +101,7 @@ fn files<'f>(
     };
     let mut errors = ValidationErrors::new();
     match form.fields.get(name) {
-        Some(texts) if list => {
+        Some(texts) if wanted == Wanted::Many => {
             for (index, text) in texts.iter().enumerate() {
                 let mut loc = loc.clone();
                 loc.push(LocItem::Index(index));
@@ -99,8 +109,8 @@ fn files<'f>(
             }
         }
         Some([.., text]) => errors.push(not_a_file(loc, text)),
-        _ if required => errors.push(ErrorDetail::new("missing", loc, Value::Null)),
-        _ => return Ok(found),
+        _ if wanted == Wanted::Optional => return Ok(found),
+        _ => errors.push(ErrorDetail::new("missing", loc, Value::Null)),
     }
     Err(errors)
 }
@@ -118,7 +128,7 @@ fn name(argument: &Argument) -> Result<&str, Rejection> {
 
 impl FromRequest for UploadFile {
     fn from_request(cx: &RequestContext<'_>, argument: &Argument) -> Result<Self, Rejection> {
-        let found = files(cx.form()?, name(argument)?, true, false)?;
+        let found = files(cx.form()?, name(argument)?, Wanted::One)?;
         // `files` answers `missing` rather than no file.
         let part = found
             .last()
@@ -134,7 +144,7 @@ impl FromRequest for UploadFile {
 
 impl FromRequest for Option<UploadFile> {
     fn from_request(cx: &RequestContext<'_>, argument: &Argument) -> Result<Self, Rejection> {
-        let found = files(cx.form()?, name(argument)?, false, false)?;
+        let found = files(cx.form()?, name(argument)?, Wanted::Optional)?;
         Ok(found.last().map(|part| UploadFile {
             part: (*part).clone(),
         }))
@@ -143,7 +153,7 @@ impl FromRequest for Option<UploadFile> {
 
 impl FromRequest for Vec<UploadFile> {
     fn from_request(cx: &RequestContext<'_>, argument: &Argument) -> Result<Self, Rejection> {
-        let found = files(cx.form()?, name(argument)?, true, true)?;
+        let found = files(cx.form()?, name(argument)?, Wanted::Many)?;
         Ok(found
             .into_iter()
             .map(|part| UploadFile { part: part.clone() })
