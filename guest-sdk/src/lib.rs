@@ -95,8 +95,8 @@ pub use extract::{Request, RequestContext};
 pub use kv::Store;
 pub use openapi::RouteInfo;
 pub use response::{
-    Body, BodyError, CookieError, Event, IntoResponse, Ndjson, Response, SameSite, SetCookie, Sse,
-    StreamBody,
+    Body, BodyError, CookieError, Event, IntoResponse, Ndjson, Redirect, Response, SameSite,
+    SetCookie, Sse, StreamBody,
 };
 pub use route::{Handled, IntoRoutes, Route};
 pub use wafer_macros::{delete, get, head, model, options, patch, post, put};

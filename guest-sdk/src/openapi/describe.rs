@@ -161,6 +161,12 @@ impl DescribeResponse for &'static str {
     }
 }
 
+/// A redirect has no content to document; its status is chosen when it is
+/// made.
+impl DescribeResponse for crate::Redirect {
+    fn describe(_: &mut OperationSpec) {}
+}
+
 impl DescribeResponse for Vec<u8> {
     fn describe(operation: &mut OperationSpec) {
         operation.set_response("application/octet-stream", binary());

@@ -2,12 +2,14 @@
 
 mod body;
 mod cookie;
+mod redirect;
 mod sse;
 mod stream;
 
 pub(crate) use self::body::Content;
 pub use self::body::{Body, BodyError};
 pub use self::cookie::{CookieError, SameSite, SetCookie};
+pub use self::redirect::Redirect;
 pub use self::sse::{Event, Sse};
 pub use self::stream::{Ndjson, StreamBody};
 
@@ -266,7 +268,7 @@ fn invalid_header(error: impl std::fmt::Display) -> Response {
 ///
 /// Implemented for [`Response`], [`Json`](crate::Json), [`HttpError`],
 /// `String` and `&'static str` (text), `Vec<u8>` (bytes), `()` (an empty
-/// body), [`StatusCode`], `(StatusCode, T)`, `(SetCookie, T)`, `([(name, value); N], T)`,
+/// body), [`StatusCode`], [`Redirect`], `(StatusCode, T)`, `(SetCookie, T)`, `([(name, value); N], T)`,
 /// `(StatusCode, [(name, value); N], T)` and `Result<T, E>` where both sides
 /// implement it.
 ///

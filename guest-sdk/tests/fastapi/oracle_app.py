@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Annotated, Optional
 
 from fastapi import Cookie, FastAPI, Form, Header, HTTPException, Path, Query, Response, UploadFile
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 app = FastAPI()
@@ -250,3 +251,21 @@ async def file_many(files: list[UploadFile], label: Optional[str] = Form(None)):
 @app.post("/files/optional")
 async def file_optional(file: Optional[UploadFile] = None):
     return {"file": file.filename if file else None}
+
+
+# Redirects: Starlette's RedirectResponse, its statuses and location encoding.
+
+
+@app.get("/redirects/old")
+def redirect_old():
+    return RedirectResponse("/shop/catalog/", status_code=308)
+
+
+@app.get("/redirects/to")
+def redirect_to(url: str):
+    return RedirectResponse(url)
+
+
+@app.post("/redirects/after-post")
+def redirect_after_post():
+    return RedirectResponse("/redirects/old?from=post", status_code=303)

@@ -8,6 +8,7 @@
 mod cookies;
 mod files;
 mod forms;
+mod redirects;
 
 use std::collections::BTreeMap;
 
@@ -232,7 +233,7 @@ fn app() -> App {
             bounded,
         ])
         .routes(wafer::routes![grid, digits]);
-    files::routes(forms::routes(cookies::routes(app)))
+    redirects::routes(files::routes(forms::routes(cookies::routes(app))))
 }
 
 #[derive(Deserialize)]
