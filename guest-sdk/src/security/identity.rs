@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use wafer_contract::credentials::scopes_of;
 
 use super::scheme::Schemes;
@@ -133,22 +133,9 @@ impl<S: Schemes, C> DescribeArgument for Identity<S, C> {
                 .map(|(name, scheme)| (*name, scheme.to_openapi(), scopes.clone()))
                 .collect(),
         );
-        let detail = json!({
-            "type": "object",
-            "properties": {"detail": {"type": "string"}},
-            "required": ["detail"],
-        });
-        operation.add_response(
-            401,
-            "Not authenticated",
-            serde_json::from_value(detail.clone()).ok(),
-        );
+        operation.add_response(401, "Not authenticated", super::detail_schema());
         if !scopes.is_empty() {
-            operation.add_response(
-                403,
-                "Not enough permissions",
-                serde_json::from_value(detail).ok(),
-            );
+            operation.add_response(403, "Not enough permissions", super::detail_schema());
         }
     }
 }

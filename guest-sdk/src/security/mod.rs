@@ -45,10 +45,22 @@
 //!   that configuration, it fails closed: every request is refused with a 500
 //!   that says what to set. API keys are only checked by the Wafer host.
 
+mod basic;
 mod identity;
 mod scheme;
 mod verify;
 
+pub use basic::HttpBasic;
 pub use identity::{Claims, Identity};
 pub use scheme::{ApiKeyLocation, Scheme, Schemes, SecurityScheme};
 pub use wafer_contract::identity::{IDENTITY_HEADER, IDENTITY_SECRET_ENV};
+
+/// `{"detail": string}`: the body of the 401 and 403 answers, documented.
+fn detail_schema() -> Option<utoipa::openapi::RefOr<utoipa::openapi::Schema>> {
+    let detail = serde_json::json!({
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    });
+    serde_json::from_value(detail).ok()
+}

@@ -7,8 +7,9 @@ in `answers.json`, which the Rust test compares Wafer's answers with.
 from enum import Enum
 from typing import Annotated, Optional
 
-from fastapi import Cookie, FastAPI, Form, Header, HTTPException, Path, Query, Response, UploadFile
+from fastapi import Cookie, Depends, FastAPI, Form, Header, HTTPException, Path, Query, Response, UploadFile
 from fastapi.responses import RedirectResponse
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, ConfigDict, Field
 
 app = FastAPI()
@@ -269,3 +270,13 @@ def redirect_to(url: str):
 @app.post("/redirects/after-post")
 def redirect_after_post():
     return RedirectResponse("/redirects/old?from=post", status_code=303)
+
+
+# HTTP Basic: FastAPI's HTTPBasic, and a handler that checks what it gets.
+
+
+@app.get("/basic/admin")
+def basic_admin(creds: HTTPBasicCredentials = Depends(HTTPBasic())):
+    if (creds.username, creds.password) != ("admin", "s3cret"):
+        raise HTTPException(401, "Bad credentials", headers={"WWW-Authenticate": "Basic"})
+    return {"user": creds.username, "password_length": len(creds.password)}

@@ -5,6 +5,7 @@
 //! `tests/fastapi/answers.json` holds FastAPI's recorded answers (see
 //! `record.py` there to regenerate them).
 
+mod basic;
 mod cookies;
 mod files;
 mod forms;
@@ -233,7 +234,8 @@ fn app() -> App {
             bounded,
         ])
         .routes(wafer::routes![grid, digits]);
-    redirects::routes(files::routes(forms::routes(cookies::routes(app))))
+    let app = forms::routes(cookies::routes(app));
+    basic::routes(redirects::routes(files::routes(app)))
 }
 
 #[derive(Deserialize)]
