@@ -16,7 +16,7 @@ use utoipa::openapi::{ContentBuilder, Required};
 use utoipa::{PartialSchema, ToSchema};
 
 use super::constrain::is_nullable;
-use super::operation::OperationSpec;
+use super::operation::{FileField, OperationSpec};
 use crate::client::Client;
 use crate::extract::{Argument, Cookie, Form, Header, Json, Path, Query, UploadFile};
 use crate::response::{Ndjson, Sse, StreamBody};
@@ -96,21 +96,21 @@ impl<T: ToSchema> DescribeArgument for Form<T> {
 
 impl DescribeArgument for UploadFile {
     fn describe(operation: &mut OperationSpec, argument: &Argument) {
-        operation.add_form_file(argument.name(), true, false);
+        operation.add_form_file(argument.name(), FileField::One);
         operation.mark_validated();
     }
 }
 
 impl DescribeArgument for Option<UploadFile> {
     fn describe(operation: &mut OperationSpec, argument: &Argument) {
-        operation.add_form_file(argument.name(), false, false);
+        operation.add_form_file(argument.name(), FileField::Optional);
         operation.mark_validated();
     }
 }
 
 impl DescribeArgument for Vec<UploadFile> {
     fn describe(operation: &mut OperationSpec, argument: &Argument) {
-        operation.add_form_file(argument.name(), true, true);
+        operation.add_form_file(argument.name(), FileField::Many);
         operation.mark_validated();
     }
 }

@@ -28,7 +28,7 @@ pub use describe::{DescribeArgument, DescribeResponse, document_error};
 pub use describe::{
     Probe, ProbeArgument, ProbeArgumentFallback, ProbeResponse, ProbeResponseFallback,
 };
-pub use operation::OperationSpec;
+pub use operation::{FileField, OperationSpec};
 
 pub use route_info::RouteInfo;
 

@@ -44,6 +44,17 @@ pub(super) struct FormField {
     pub(super) required: bool,
 }
 
+/// How many files a form field takes, for [`OperationSpec::add_form_file`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileField {
+    /// One file (`UploadFile`).
+    One,
+    /// One file or none (`Option<UploadFile>`).
+    Optional,
+    /// One file or more (`Vec<UploadFile>`).
+    Many,
+}
+
 /// The content type of form bodies.
 pub(super) const FORM: &str = "application/x-www-form-urlencoded";
 /// The content type of form bodies with files.
@@ -224,21 +235,20 @@ impl OperationSpec {
         });
     }
 
-    /// A file field of the form, `name`, as FastAPI documents `UploadFile`:
-    /// one, optional, or a list (`list`) of them. The form is multipart.
-    pub fn add_form_file(&mut self, name: Option<&str>, required: bool, list: bool) {
+    /// A file field of the form, `name`, as FastAPI documents `UploadFile`.
+    /// The form is multipart.
+    pub fn add_form_file(&mut self, name: Option<&str>, files: FileField) {
         let Some(name) = name else { return };
         let file =
             serde_json::json!({"type": "string", "contentMediaType": "application/octet-stream"});
-        let schema = if list {
-            serde_json::json!({"type": "array", "items": file})
-        } else {
-            file
+        let schema = match files {
+            FileField::Many => serde_json::json!({"type": "array", "items": file}),
+            FileField::One | FileField::Optional => file,
         };
         self.form_fields.push(FormField {
             name: name.to_owned(),
             schema,
-            required,
+            required: files != FileField::Optional,
         });
         self.multipart = true;
     }
