@@ -75,6 +75,7 @@ mod runtime;
 pub mod security;
 pub mod testing;
 pub mod time;
+pub mod types;
 pub mod validation;
 
 #[cfg(target_arch = "wasm32")]

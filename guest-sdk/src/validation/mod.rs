@@ -18,6 +18,7 @@ mod constrained;
 mod constraints;
 mod de;
 mod error;
+pub(crate) mod format;
 mod json_syntax;
 mod placeholder;
 

@@ -5,6 +5,7 @@ in `answers.json`, which the Rust test compares Wafer's answers with.
 """
 
 from enum import Enum
+from uuid import UUID
 from typing import Annotated, Optional
 
 from fastapi import Cookie, Depends, FastAPI, Form, Header, HTTPException, Path, Query, Response, UploadFile
@@ -280,3 +281,22 @@ def basic_admin(creds: HTTPBasicCredentials = Depends(HTTPBasic())):
     if (creds.username, creds.password) != ("admin", "s3cret"):
         raise HTTPException(401, "Bad credentials", headers={"WWW-Authenticate": "Basic"})
     return {"user": creds.username, "password_length": len(creds.password)}
+
+
+# Pydantic's everyday types: UUID.
+
+
+class Tagged(BaseModel):
+    id: UUID
+    parent: Optional[UUID] = None
+    ids: list[UUID] = []
+
+
+@app.get("/types/uuid/{item_id}")
+def uuid_path(item_id: UUID, other: Optional[UUID] = None, x_ref: Optional[UUID] = Header(None)):
+    return {"item_id": item_id, "other": other, "x_ref": x_ref}
+
+
+@app.post("/types/uuid")
+def uuid_body(body: Tagged):
+    return body

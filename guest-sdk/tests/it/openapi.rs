@@ -208,6 +208,32 @@ fn form_fields_make_one_form_body() {
     assert_eq!(body["required"], json!(["file", "more"]));
 }
 
+#[derive(Deserialize, Serialize)]
+#[wafer::model]
+struct Tagged {
+    id: wafer::types::Uuid,
+    parent: Option<wafer::types::Uuid>,
+}
+
+#[get("/tagged/{tag_id}")]
+fn tagged(tag_id: Path<wafer::types::Uuid>) -> Json<Tagged> {
+    Json(Tagged {
+        id: *tag_id,
+        parent: None,
+    })
+}
+
+#[test]
+fn pydantic_types_are_documented_as_fastapi_writes_them() {
+    let document = TestClient::new(App::new().routes(wafer::routes![tagged])).openapi();
+    let uuid = json!({"type": "string", "format": "uuid"});
+    let parameter = &document["paths"]["/tagged/{tag_id}"]["get"]["parameters"][0];
+    assert_eq!(parameter["schema"]["format"], "uuid", "{parameter}");
+    let tagged = &document["components"]["schemas"]["Tagged"];
+    assert_eq!(tagged["properties"]["id"], uuid, "{tagged}");
+    assert_eq!(tagged["required"], json!(["id"]));
+}
+
 #[test]
 fn an_app_can_serve_its_own_document() {
     let client = TestClient::new(app());

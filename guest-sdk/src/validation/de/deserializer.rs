@@ -10,6 +10,7 @@ use crate::validation::coerce;
 use crate::validation::constrained::take_handed_over;
 use crate::validation::constraints::Numeric;
 use crate::validation::error::LocItem;
+use crate::validation::format;
 use crate::validation::placeholder::Placeholder;
 
 impl<'a> De<'a, '_> {
@@ -251,6 +252,10 @@ impl<'a> Deserializer<'a> for De<'a, '_> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, DeError> {
+        // A value of a format (see `validation::format`): read by its rule.
+        if let Some(format) = format::by_marker(name) {
+            return self.read_format(format, visitor);
+        }
         // A constrained model field (see `validation::constrained`): its
         // constraints apply to the value within.
         if let Some(constraints) = take_handed_over(name).map_err(serde::de::Error::custom)? {

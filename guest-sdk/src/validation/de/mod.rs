@@ -24,6 +24,7 @@ use std::cell::RefCell;
 
 use serde::Deserialize;
 use serde::de::Visitor;
+use serde::de::value::CowStrDeserializer;
 use serde_json::Value;
 
 use self::access::EntryAccess;
@@ -31,6 +32,7 @@ use self::error::DeErrorKind;
 use super::ParamSet;
 use super::constraints::Constraints;
 use super::error::{ErrorDetail, LocItem, ValidationErrors};
+use super::format::{self, Format};
 
 pub(crate) use self::access::Entry;
 pub(crate) use self::error::DeError;
@@ -322,6 +324,33 @@ impl<'a, 's> De<'a, 's> {
             })
         };
         visit(visitor, value).map_err(|e| this.stamp(e))
+    }
+
+    /// A value of `format`: its canonical text handed to the visitor, or the
+    /// format's placeholder once the error is recorded.
+    fn read_format<V: Visitor<'a>>(
+        self,
+        format: &'static Format,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        let this = self.resolve();
+        let scalar = match this.scalar() {
+            _ if this.missing_or_replaced() => None,
+            Scalar::Missing => None,
+            Scalar::Json(value) => Some(format::Scalar::Json(value)),
+            Scalar::Text(text) => Some(format::Scalar::Text(text)),
+        };
+        let text = match scalar.map(format.read) {
+            Some(Ok(text)) => text,
+            Some(Err(invalid)) => {
+                this.record_detail(invalid.detail(this.loc.clone(), this.input_value()));
+                Cow::Borrowed(format.placeholder)
+            }
+            None => Cow::Borrowed(format.placeholder),
+        };
+        visitor
+            .visit_newtype_struct(CowStrDeserializer::<DeError>::new(text))
+            .map_err(|e| this.stamp(e))
     }
 
     /// Entries of an object-like input, for a struct (`fields` given) or a map.

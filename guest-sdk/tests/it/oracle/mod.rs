@@ -10,6 +10,7 @@ mod cookies;
 mod files;
 mod forms;
 mod redirects;
+mod types;
 
 use std::collections::BTreeMap;
 
@@ -235,7 +236,8 @@ fn app() -> App {
         ])
         .routes(wafer::routes![grid, digits]);
     let app = forms::routes(cookies::routes(app));
-    basic::routes(redirects::routes(files::routes(app)))
+    let app = basic::routes(redirects::routes(files::routes(app)));
+    types::routes(app)
 }
 
 #[derive(Deserialize)]

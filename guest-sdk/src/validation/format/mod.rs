@@ -1,0 +1,143 @@
+//! Values Pydantic reads from text in a format of their own: UUIDs (and, as
+//! they come, dates, times and decimals).
+//!
+//! A type of [`crate::types`] deserializes itself through [`deserialize`]: it
+//! asks for a newtype struct named by its [`Format`]'s marker. The validating
+//! deserializer knows the marker: it checks the input by the format's rule
+//! (Pydantic's lax reading of JSON values and parameter strings, with its
+//! error types and wording) and hands the type the value's canonical text,
+//! or the format's placeholder when the input was invalid so that validation
+//! goes on. Any other deserializer (`serde_json` on the fast path, serde's
+//! buffers) hands over the string it holds, which the same rule checks; what
+//! it refuses sends a body to the validating pass. Either way, the type only
+//! ever parses canonical text.
+
+mod uuid;
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde_json::Value;
+
+use super::error::{ErrorDetail, LocItem};
+
+pub(crate) use self::uuid::UUID;
+
+/// How Pydantic reads one kind of value from text.
+pub(crate) struct Format {
+    /// The newtype name the type asks for: how the validating deserializer
+    /// recognizes it.
+    pub(crate) marker: &'static str,
+    /// Canonical text of a valid value, given in place of an invalid one.
+    pub(crate) placeholder: &'static str,
+    /// Pydantic's rule: the canonical text of a valid input, or its error.
+    pub(crate) read: fn(Scalar<'_>) -> Result<Cow<'_, str>, Invalid>,
+}
+
+impl fmt::Debug for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Format")
+            .field("marker", &self.marker)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The formats the validating deserializer knows.
+const FORMATS: &[&Format] = &[&UUID];
+
+/// The format whose marker is `name`, if any.
+pub(crate) fn by_marker(name: &str) -> Option<&'static Format> {
+    FORMATS.iter().copied().find(|format| format.marker == name)
+}
+
+/// What a format reads: a JSON value of a body, or a parameter's text.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Scalar<'a> {
+    /// A value in a JSON body.
+    Json(&'a Value),
+    /// A path, query, header, cookie or form value.
+    Text(&'a str),
+}
+
+impl<'a> Scalar<'a> {
+    /// The text of a string input.
+    pub(crate) fn text(self) -> Option<&'a str> {
+        match self {
+            Scalar::Json(Value::String(text)) => Some(text),
+            Scalar::Text(text) => Some(text),
+            Scalar::Json(_) => None,
+        }
+    }
+}
+
+/// Why an input is not a value of its format: a Pydantic error type with its
+/// message and context.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Invalid {
+    kind: &'static str,
+    message: Cow<'static, str>,
+    ctx: Option<(&'static str, Value)>,
+}
+
+impl Invalid {
+    /// An error of type `kind` with its whole message.
+    pub(crate) fn new(kind: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Invalid {
+            kind,
+            message: message.into(),
+            ctx: None,
+        }
+    }
+
+    /// The error with one `ctx` entry.
+    pub(crate) fn with_ctx(mut self, key: &'static str, value: impl Into<Value>) -> Self {
+        self.ctx = Some((key, value.into()));
+        self
+    }
+
+    /// The error as a 422 entry at `loc`, for `input`.
+    pub(crate) fn detail(self, loc: Vec<LocItem>, input: Value) -> ErrorDetail {
+        let detail = ErrorDetail::new(self.kind, loc, input).with_message(self.message);
+        match self.ctx {
+            Some((key, value)) => detail.with_ctx(key, value),
+            None => detail,
+        }
+    }
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The canonical text of a value of `format`, from any deserializer (see the
+/// module documentation).
+pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    format: &'static Format,
+) -> Result<String, D::Error> {
+    deserializer.deserialize_newtype_struct(format.marker, TextVisitor(format, PhantomData))
+}
+
+struct TextVisitor<'de>(&'static Format, PhantomData<&'de ()>);
+
+impl<'de> Visitor<'de> for TextVisitor<'de> {
+    type Value = String;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "a string in the format {}", self.0.marker)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, inner: D) -> Result<String, D::Error> {
+        inner.deserialize_str(self)
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<String, E> {
+        (self.0.read)(Scalar::Text(text))
+            .map(Cow::into_owned)
+            .map_err(E::custom)
+    }
+}
