@@ -334,11 +334,14 @@ impl<'a, 's> De<'a, 's> {
         visitor: V,
     ) -> Result<V::Value, DeError> {
         let this = self.resolve();
-        let scalar = match this.scalar() {
-            _ if this.missing_or_replaced() => None,
-            Scalar::Missing => None,
-            Scalar::Json(value) => Some(format::Scalar::Json(value)),
-            Scalar::Text(text) => Some(format::Scalar::Text(text)),
+        let scalar = if this.missing_or_replaced() {
+            None
+        } else {
+            match this.scalar() {
+                Scalar::Missing => None,
+                Scalar::Json(value) => Some(format::Scalar::Json(value)),
+                Scalar::Text(text) => Some(format::Scalar::Text(text)),
+            }
         };
         let text = match scalar.map(format.read) {
             Some(Ok(text)) => text,

@@ -16,7 +16,6 @@ mod uuid;
 
 use std::borrow::Cow;
 use std::fmt;
-use std::marker::PhantomData;
 
 use serde::de::{self, Deserializer, Visitor};
 use serde_json::Value;
@@ -119,12 +118,13 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
     deserializer: D,
     format: &'static Format,
 ) -> Result<String, D::Error> {
-    deserializer.deserialize_newtype_struct(format.marker, TextVisitor(format, PhantomData))
+    deserializer.deserialize_newtype_struct(format.marker, TextVisitor(format))
 }
 
-struct TextVisitor<'de>(&'static Format, PhantomData<&'de ()>);
+/// Reads the text a deserializer holds by the format's rule.
+struct TextVisitor(&'static Format);
 
-impl<'de> Visitor<'de> for TextVisitor<'de> {
+impl<'de> Visitor<'de> for TextVisitor {
     type Value = String;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
