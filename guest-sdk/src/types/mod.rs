@@ -7,25 +7,69 @@
 //!
 //! ```
 //! use serde::{Deserialize, Serialize};
-//! use wafer::types::Uuid;
+//! use wafer::types::{Date, DateTime, Uuid};
 //! use wafer::{Json, Path, get, model};
 //!
 //! #[model]
 //! #[derive(Deserialize, Serialize)]
 //! struct Order {
 //!     id: Uuid,
+//!     placed_at: DateTime,
+//!     ship_by: Option<Date>,
 //! }
 //!
 //! #[get("/orders/{order_id}")]
 //! async fn read(Path(order_id): Path<Uuid>) -> Json<Order> {
-//!     Json(Order { id: order_id })
+//!     let placed_at = "2032-04-23T10:20:30Z".parse().unwrap();
+//!     Json(Order { id: order_id, placed_at, ship_by: None })
 //! }
 //! ```
 //!
 //! | Type | Python | OpenAPI |
 //! |---|---|---|
 //! | [`Uuid`] | `uuid.UUID` | `string`, `format: uuid` |
+//! | [`Date`] | `datetime.date` | `string`, `format: date` |
+//! | [`DateTime`] | `datetime.datetime` | `string`, `format: date-time` |
 
+mod dates;
 mod uuid;
 
+pub use self::dates::{Date, DateTime};
 pub use self::uuid::Uuid;
+
+/// Implements what a type read in a text format shares: serialization as
+/// its `Display` text, deserialization through its format (see
+/// `validation::format`) and `FromStr`, and its OpenAPI schema, a string of
+/// the known format.
+macro_rules! text_format {
+    ($type:ty, $format:expr, $known:expr) => {
+        impl ::serde::Serialize for $type {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $type {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                let canonical = crate::validation::format::deserialize(deserializer, &$format)?;
+                canonical.parse().map_err(::serde::de::Error::custom)
+            }
+        }
+
+        impl ::utoipa::PartialSchema for $type {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::Schema> {
+                ::utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(::utoipa::openapi::schema::Type::String)
+                    .format(Some(::utoipa::openapi::schema::SchemaFormat::KnownFormat(
+                        $known,
+                    )))
+                    .into()
+            }
+        }
+
+        impl ::utoipa::ToSchema for $type {}
+    };
+}
+use text_format;

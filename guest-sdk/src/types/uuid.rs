@@ -3,11 +3,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
-use utoipa::openapi::{RefOr, Schema};
+use utoipa::openapi::schema::KnownFormat;
 
-use crate::validation::format::{self, UUID};
+use crate::validation::format::UUID;
 
 /// A UUID, read as Pydantic reads `uuid.UUID`.
 ///
@@ -59,26 +57,4 @@ impl fmt::Display for Uuid {
     }
 }
 
-impl Serialize for Uuid {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Uuid {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let canonical = format::deserialize(deserializer, &UUID)?;
-        canonical.parse().map_err(serde::de::Error::custom)
-    }
-}
-
-impl utoipa::PartialSchema for Uuid {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for Uuid {}
+super::text_format!(Uuid, UUID, KnownFormat::Uuid);

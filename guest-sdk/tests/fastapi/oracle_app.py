@@ -4,6 +4,7 @@
 in `answers.json`, which the Rust test compares Wafer's answers with.
 """
 
+from datetime import date, datetime
 from enum import Enum
 from uuid import UUID
 from typing import Annotated, Optional
@@ -299,4 +300,22 @@ def uuid_path(item_id: UUID, other: Optional[UUID] = None, x_ref: Optional[UUID]
 
 @app.post("/types/uuid")
 def uuid_body(body: Tagged):
+    return body
+
+
+# Pydantic's everyday types: date and datetime.
+
+
+class Scheduled(BaseModel):
+    at: datetime
+    on: Optional[date] = None
+
+
+@app.get("/types/dates/{day}")
+def dates_path(day: date, at: Optional[datetime] = None):
+    return Scheduled(at=at or datetime(2000, 1, 1), on=day)
+
+
+@app.post("/types/dates")
+def dates_body(body: Scheduled):
     return body

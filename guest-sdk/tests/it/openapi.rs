@@ -213,6 +213,8 @@ fn form_fields_make_one_form_body() {
 struct Tagged {
     id: wafer::types::Uuid,
     parent: Option<wafer::types::Uuid>,
+    at: wafer::types::DateTime,
+    on: wafer::types::Date,
 }
 
 #[get("/tagged/{tag_id}")]
@@ -220,6 +222,8 @@ fn tagged(tag_id: Path<wafer::types::Uuid>) -> Json<Tagged> {
     Json(Tagged {
         id: *tag_id,
         parent: None,
+        at: "2032-04-23T10:20:30Z".parse().expect("a datetime"),
+        on: "2032-04-23".parse().expect("a date"),
     })
 }
 
@@ -231,7 +235,15 @@ fn pydantic_types_are_documented_as_fastapi_writes_them() {
     assert_eq!(parameter["schema"]["format"], "uuid", "{parameter}");
     let tagged = &document["components"]["schemas"]["Tagged"];
     assert_eq!(tagged["properties"]["id"], uuid, "{tagged}");
-    assert_eq!(tagged["required"], json!(["id"]));
+    assert_eq!(
+        tagged["properties"]["at"],
+        json!({"type": "string", "format": "date-time"})
+    );
+    assert_eq!(
+        tagged["properties"]["on"],
+        json!({"type": "string", "format": "date"})
+    );
+    assert_eq!(tagged["required"], json!(["id", "at", "on"]));
 }
 
 #[test]

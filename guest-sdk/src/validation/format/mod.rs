@@ -1,5 +1,5 @@
-//! Values Pydantic reads from text in a format of their own: UUIDs (and, as
-//! they come, dates, times and decimals).
+//! Values Pydantic reads from text in a format of their own: UUIDs, dates
+//! and datetimes.
 //!
 //! A type of [`crate::types`] deserializes itself through [`deserialize`]: it
 //! asks for a newtype struct named by its [`Format`]'s marker. The validating
@@ -12,6 +12,7 @@
 //! it refuses sends a body to the validating pass. Either way, the type only
 //! ever parses canonical text.
 
+mod dates;
 mod uuid;
 
 use std::borrow::Cow;
@@ -22,6 +23,7 @@ use serde_json::Value;
 
 use super::error::{ErrorDetail, LocItem};
 
+pub(crate) use self::dates::{DATE, DATETIME};
 pub(crate) use self::uuid::UUID;
 
 /// How Pydantic reads one kind of value from text.
@@ -44,7 +46,7 @@ impl fmt::Debug for Format {
 }
 
 /// The formats the validating deserializer knows.
-const FORMATS: &[&Format] = &[&UUID];
+const FORMATS: &[&Format] = &[&UUID, &DATE, &DATETIME];
 
 /// The format whose marker is `name`, if any.
 pub(crate) fn by_marker(name: &str) -> Option<&'static Format> {

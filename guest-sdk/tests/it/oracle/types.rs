@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use wafer::types::Uuid;
+use wafer::types::{Date, DateTime, Uuid};
 use wafer::{App, Header, Json, Path, Query, get, post};
 
 #[derive(Deserialize, Serialize)]
@@ -27,7 +27,27 @@ fn uuid_body(body: Json<Tagged>) -> Json<Tagged> {
     body
 }
 
+#[derive(Deserialize, Serialize)]
+struct Scheduled {
+    at: DateTime,
+    on: Option<Date>,
+}
+
+#[get("/types/dates/{day}")]
+fn dates_path(day: Path<Date>, at: Query<Option<DateTime>>) -> Json<Scheduled> {
+    let midnight = || "2000-01-01T00:00:00".parse().expect("a datetime");
+    Json(Scheduled {
+        at: at.0.unwrap_or_else(midnight),
+        on: Some(day.0),
+    })
+}
+
+#[post("/types/dates")]
+fn dates_body(body: Json<Scheduled>) -> Json<Scheduled> {
+    body
+}
+
 /// `app` with the routes of the types.
 pub(super) fn routes(app: App) -> App {
-    app.routes(wafer::routes![uuid_path, uuid_body])
+    app.routes(wafer::routes![uuid_path, uuid_body, dates_path, dates_body])
 }
