@@ -333,27 +333,20 @@ impl<'a, 's> De<'a, 's> {
         format: &'static Format,
         visitor: V,
     ) -> Result<V::Value, DeError> {
-        let this = self.resolve();
-        let scalar = if this.missing_or_replaced() {
-            None
-        } else {
-            match this.scalar() {
-                Scalar::Missing => None,
-                Scalar::Json(value) => Some(format::Scalar::Json(value)),
-                Scalar::Text(text) => Some(format::Scalar::Text(text)),
-            }
-        };
-        let text = match scalar.map(format.read) {
-            Some(Ok(text)) => text,
-            Some(Err(invalid)) => {
-                this.record_detail(invalid.detail(this.loc.clone(), this.input_value()));
-                Cow::Borrowed(format.placeholder)
-            }
-            None => Cow::Borrowed(format.placeholder),
-        };
-        visitor
-            .visit_newtype_struct(CowStrDeserializer::<DeError>::new(text))
-            .map_err(|e| this.stamp(e))
+        self.convert(
+            Cow::Borrowed(format.placeholder),
+            |this| {
+                let scalar = match this.scalar() {
+                    Scalar::Missing => return Ok(Cow::Borrowed(format.placeholder)),
+                    Scalar::Json(value) => format::Scalar::Json(value),
+                    Scalar::Text(text) => format::Scalar::Text(text),
+                };
+                (format.read)(scalar)
+                    .map_err(|invalid| invalid.detail(this.loc.clone(), this.input_value()))
+            },
+            |visitor, text| visitor.visit_newtype_struct(CowStrDeserializer::<DeError>::new(text)),
+            visitor,
+        )
     }
 
     /// Entries of an object-like input, for a struct (`fields` given) or a map.
