@@ -44,7 +44,7 @@ pub fn constrained_schema<T: utoipa::PartialSchema + ?Sized>(
 /// (see [`validation::Number`](crate::validation::Number) and its siblings).
 pub mod constraint_checks {
     pub use crate::extract::Validated;
-    pub use crate::validation::applies::{has_length, list, number, text};
+    pub use crate::validation::applies::{digits, has_length, list, number, text};
 }
 
 /// What the route macros put in place of an `impl Trait` in a return type

@@ -19,7 +19,7 @@ use syn::spanned::Spanned;
 use syn::{Attribute, Expr, ExprLit, ExprUnary, Lit, Meta, Token, UnOp};
 
 /// The constraint names.
-const NAMES: &str = "gt, ge, lt, le, multiple_of, min_length, max_length, pattern, items(...)";
+const NAMES: &str = "gt, ge, lt, le, multiple_of, min_length, max_length, pattern, max_digits, decimal_places, items(...)";
 
 /// The constraints of one field or argument.
 pub(crate) struct FieldConstraints {
@@ -40,6 +40,8 @@ enum Constraint {
     Length(u64),
     /// `pattern`.
     Pattern(String),
+    /// `max_digits` / `decimal_places`.
+    Digits(u32),
     /// `items(...)`: the constraints of each item.
     Items(FieldConstraints),
 }
@@ -134,6 +136,7 @@ impl FieldConstraints {
                     quote!(#length)
                 }
                 Constraint::Pattern(pattern) => quote!(#pattern),
+                Constraint::Digits(count) => quote!(#count),
                 Constraint::Items(items) => {
                     let items = items.tokens();
                     quote!(&#items)
@@ -157,6 +160,7 @@ impl FieldConstraints {
                 Constraint::Number(..) => quote!(number),
                 Constraint::Length(_) => quote!(has_length),
                 Constraint::Pattern(_) => quote!(text),
+                Constraint::Digits(_) => quote!(digits),
                 Constraint::Items(items) => {
                     let item = quote_spanned!(entry.span=>
                         <#ty as ::wafer::validation::List>::Item
@@ -202,7 +206,8 @@ impl FieldConstraints {
                         quote!(#key = #length)
                     }
                     Constraint::Pattern(pattern) => quote!(pattern = #pattern),
-                    Constraint::Items(_) => return None,
+                    // FastAPI's documents leave digits out.
+                    Constraint::Digits(_) | Constraint::Items(_) => return None,
                 })
             })
             .collect()
@@ -259,6 +264,7 @@ fn entry(option: Meta) -> syn::Result<Entry> {
         }
         "min_length" | "max_length" => Constraint::Length(length(&option.value)?),
         "pattern" => Constraint::Pattern(pattern(&option.value)?),
+        "max_digits" | "decimal_places" => Constraint::Digits(digits(&option.value)?),
         "items" => {
             return Err(syn::Error::new_spanned(
                 &option,
@@ -315,14 +321,25 @@ fn number(value: &Expr) -> syn::Result<Limit> {
 }
 
 fn length(value: &Expr) -> syn::Result<u64> {
+    count(value, "expected a length, e.g. `max_length = 50`")
+}
+
+/// A count of digits.
+fn digits(value: &Expr) -> syn::Result<u32> {
+    count(value, "expected a number of digits, e.g. `max_digits = 10`")
+}
+
+/// A non-negative integer literal that fits `N`; `usage` says what is expected.
+fn count<N>(value: &Expr, usage: &str) -> syn::Result<N>
+where
+    N: std::str::FromStr,
+    N::Err: std::fmt::Display,
+{
     match value {
         Expr::Lit(ExprLit {
             lit: Lit::Int(int), ..
         }) => int.base10_parse(),
-        _ => Err(syn::Error::new(
-            value.span(),
-            "expected a length, e.g. `max_length = 50`",
-        )),
+        _ => Err(syn::Error::new(value.span(), usage)),
     }
 }
 

@@ -7,7 +7,7 @@
 //!
 //! ```
 //! use serde::{Deserialize, Serialize};
-//! use wafer::types::{Date, DateTime, Uuid};
+//! use wafer::types::{Date, DateTime, Decimal, Uuid};
 //! use wafer::{Json, Path, get, model};
 //!
 //! #[model]
@@ -16,12 +16,15 @@
 //!     id: Uuid,
 //!     placed_at: DateTime,
 //!     ship_by: Option<Date>,
+//!     #[field(ge = 0, max_digits = 10, decimal_places = 2)]
+//!     total: Decimal,
 //! }
 //!
 //! #[get("/orders/{order_id}")]
 //! async fn read(Path(order_id): Path<Uuid>) -> Json<Order> {
 //!     let placed_at = "2032-04-23T10:20:30Z".parse().unwrap();
-//!     Json(Order { id: order_id, placed_at, ship_by: None })
+//!     let total = "12.50".parse().unwrap();
+//!     Json(Order { id: order_id, placed_at, ship_by: None, total })
 //! }
 //! ```
 //!
@@ -30,19 +33,22 @@
 //! | [`Uuid`] | `uuid.UUID` | `string`, `format: uuid` |
 //! | [`Date`] | `datetime.date` | `string`, `format: date` |
 //! | [`DateTime`] | `datetime.datetime` | `string`, `format: date-time` |
+//! | [`Decimal`] | `decimal.Decimal` | `string` |
 
 mod dates;
+mod decimal;
 mod uuid;
 
 pub use self::dates::{Date, DateTime};
+pub use self::decimal::{Decimal, ParseDecimalError};
 pub use self::uuid::Uuid;
 
 /// Implements what a type read in a text format shares: serialization as
 /// its `Display` text, deserialization through its format (see
-/// `validation::format`) and `FromStr`, and its OpenAPI schema, a string of
-/// the known format.
+/// `validation::format`) and `FromStr`, and its OpenAPI schema, a string (of
+/// the known format, if one is given).
 macro_rules! text_format {
-    ($type:ty, $format:expr, $known:expr) => {
+    ($type:ty, $format:expr $(, $known:expr)?) => {
         impl ::serde::Serialize for $type {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.collect_str(self)
@@ -58,14 +64,18 @@ macro_rules! text_format {
             }
         }
 
-        impl ::utoipa::PartialSchema for $type {
-            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::Schema> {
-                ::utoipa::openapi::schema::ObjectBuilder::new()
-                    .schema_type(::utoipa::openapi::schema::Type::String)
-                    .format(Some(::utoipa::openapi::schema::SchemaFormat::KnownFormat(
-                        $known,
-                    )))
-                    .into()
+        // utoipa's own derive implements `ComposeSchema` (its `PartialSchema`
+        // follows), which `Option<T>` and `Vec<T>` need to have a schema.
+        impl ::utoipa::__dev::ComposeSchema for $type {
+            fn compose(
+                _: Vec<::utoipa::openapi::RefOr<::utoipa::openapi::Schema>>,
+            ) -> ::utoipa::openapi::RefOr<::utoipa::openapi::Schema> {
+                let schema = ::utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(::utoipa::openapi::schema::Type::String);
+                $(let schema = schema.format(Some(
+                    ::utoipa::openapi::schema::SchemaFormat::KnownFormat($known),
+                ));)?
+                schema.into()
             }
         }
 

@@ -1,8 +1,9 @@
 //! Which types each constraint applies to, so that the macros check at
 //! compile time that a `#[field(...)]` fits its field: `gt`, `ge`, `lt`,
 //! `le` and `multiple_of` need a [`Number`], `min_length` and `max_length`
-//! a type that [`HasLength`], `pattern` a [`Text`], and `items(...)` a
-//! [`List`], whose [`List::Item`] its constraints must fit. `Option<T>` is
+//! a type that [`HasLength`], `pattern` a [`Text`], `max_digits` and
+//! `decimal_places` a [`Digits`], and `items(...)` a [`List`], whose
+//! [`List::Item`] its constraints must fit. `Option<T>` is
 //! constrained as `T` is.
 //!
 //! Implement them for a type of your own that deserializes from what the
@@ -44,6 +45,15 @@ pub trait HasLength {}
     note = "a type of your own that deserializes from a string can implement `wafer::validation::Text`"
 )]
 pub trait Text {}
+
+/// A type that `max_digits` and `decimal_places` constrain: a decimal
+/// number, whose digits are counted as written.
+#[diagnostic::on_unimplemented(
+    message = "`max_digits` and `decimal_places` constrain decimals, and `{Self}` is not one",
+    label = "not a decimal type",
+    note = "use `wafer::types::Decimal`, which keeps the digits it was given"
+)]
+pub trait Digits {}
 
 /// A type that `items(...)` constrains: it deserializes from a list of
 /// [`Item`](List::Item)s, which the constraints inside `items(...)` must fit.
@@ -96,6 +106,7 @@ impl<T> List for [T] {
 impl<T: Number> Number for Option<T> {}
 impl<T: HasLength> HasLength for Option<T> {}
 impl<T: Text> Text for Option<T> {}
+impl<T: Digits> Digits for Option<T> {}
 impl<T: List> List for Option<T> {
     type Item = T::Item;
 }
@@ -111,6 +122,10 @@ pub const fn has_length<T: HasLength + ?Sized>() {}
 /// Checks at compile time that `T` is a [`Text`] (called by macro code).
 #[doc(hidden)]
 pub const fn text<T: Text + ?Sized>() {}
+
+/// Checks at compile time that `T` has [`Digits`] (called by macro code).
+#[doc(hidden)]
+pub const fn digits<T: Digits + ?Sized>() {}
 
 /// Checks at compile time that `T` is a [`List`] (called by macro code).
 #[doc(hidden)]

@@ -23,6 +23,7 @@ use serde_json::Value;
 
 use super::constraints::{Constraints, Numeric};
 use super::error::ErrorDetail;
+use super::format::{self, Format};
 
 /// Where the fast path on this thread stands.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -93,12 +94,18 @@ fn refusing<E>(error: E) -> E {
 pub(crate) struct Checked<D> {
     inner: D,
     constraints: &'static Constraints,
+    /// The format of the text read, inside a type of a text format.
+    format: Option<&'static Format>,
 }
 
 impl<D> Checked<D> {
     /// Checks what `inner` reads against `constraints`.
     pub(crate) fn new(inner: D, constraints: &'static Constraints) -> Self {
-        Checked { inner, constraints }
+        Checked {
+            inner,
+            constraints,
+            format: None,
+        }
     }
 
     fn visitor<V>(&self, inner: V, expected: Expected) -> CheckedVisitor<V> {
@@ -106,6 +113,7 @@ impl<D> Checked<D> {
             inner,
             constraints: self.constraints,
             expected,
+            format: self.format,
         }
     }
 }
@@ -177,11 +185,24 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Checked<D> {
 
     forward_with! {
         deserialize_unit_struct(name: &'static str),
-        deserialize_newtype_struct(name: &'static str),
         deserialize_tuple(len: usize),
         deserialize_tuple_struct(name: &'static str, len: usize),
         deserialize_struct(name: &'static str, fields: &'static [&'static str]),
         deserialize_enum(name: &'static str, variants: &'static [&'static str]),
+    }
+
+    /// A type of a text format (a decimal) asks for its marker: the text
+    /// inside is checked by the format's rule.
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let mut visitor = self.visitor(visitor, Expected::Other);
+        visitor.format = format::by_marker(name);
+        self.inner
+            .deserialize_newtype_struct(name, visitor)
+            .map_err(refusing)
     }
 
     fn is_human_readable(&self) -> bool {
@@ -195,6 +216,7 @@ struct CheckedVisitor<V> {
     inner: V,
     constraints: &'static Constraints,
     expected: Expected,
+    format: Option<&'static Format>,
 }
 
 /// The checks' error constructor: the details are never shown (see the
@@ -220,14 +242,23 @@ impl<V> CheckedVisitor<V> {
             .map_err(|_| refused())
     }
 
-    /// Checks a string, if the type asked for one.
+    /// Checks a string, if the type asked for one: by its format's rule
+    /// inside a type of a text format.
     fn text<E: de::Error>(&self, text: &str) -> Result<(), E> {
         if self.expected != Expected::Text {
             return Err(refused());
         }
-        self.constraints
-            .check_str(text, detail)
-            .map_err(|_| refused())
+        match self.format {
+            Some(format) => (format.read)(format::Scalar::Text(text))
+                .map_err(|_| refused::<E>())
+                .and_then(|canonical| {
+                    (format.constrain)(&canonical, self.constraints, &detail).map_err(|_| refused())
+                }),
+            None => self
+                .constraints
+                .check_str(text, detail)
+                .map_err(|_| refused()),
+        }
     }
 }
 
@@ -307,8 +338,11 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for CheckedVisitor<V> {
         self,
         deserializer: D,
     ) -> Result<V::Value, D::Error> {
-        self.inner
-            .visit_newtype_struct(Checked::new(deserializer, self.constraints))
+        self.inner.visit_newtype_struct(Checked {
+            inner: deserializer,
+            constraints: self.constraints,
+            format: self.format,
+        })
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {

@@ -1,7 +1,7 @@
 //! Field constraints, Pydantic's `Field(...)` arguments: `gt`, `ge`, `lt`, `le`,
-//! `multiple_of`, `min_length`, `max_length` and `pattern`, and `items(...)`,
-//! the constraints of each item of a list (Pydantic's
-//! `list[Annotated[int, Field(ge=0)]]`).
+//! `multiple_of`, `min_length`, `max_length`, `pattern`, `max_digits` and
+//! `decimal_places`, and `items(...)`, the constraints of each item of a list
+//! (Pydantic's `list[Annotated[int, Field(ge=0)]]`).
 //!
 //! The route and model macros check a field's constraints at compile time
 //! (the pattern compiles, the bounds can be met, each constraint fits the
@@ -29,7 +29,9 @@ use super::error::ErrorDetail;
 /// Which constraints apply depends on the value: the bounds to numbers,
 /// `min_length`/`max_length` to strings (characters) and lists (items),
 /// `pattern` to strings (a regular expression that must match somewhere in
-/// the string, as in Pydantic), and `items` to each item of a list.
+/// the string, as in Pydantic), `max_digits`/`decimal_places` to decimals
+/// (checked, like a decimal's bounds, by `validation::format::decimal`), and
+/// `items` to each item of a list.
 ///
 /// ```
 /// use wafer::validation::{Constraints, Limit};
@@ -61,6 +63,10 @@ pub struct Constraints {
     pub pattern: Option<&'static str>,
     /// What each item of a list must satisfy.
     pub items: Option<&'static Constraints>,
+    /// At most this many digits in total (decimals).
+    pub max_digits: Option<u32>,
+    /// At most this many digits after the point (decimals).
+    pub decimal_places: Option<u32>,
 }
 
 impl Constraints {
@@ -75,6 +81,8 @@ impl Constraints {
         max_length: None,
         pattern: None,
         items: None,
+        max_digits: None,
+        decimal_places: None,
     };
 }
 
@@ -154,25 +162,28 @@ impl Constraints {
                 .with_message(format!("Input should be a multiple of {multiple_of}"))
                 .with_ctx("multiple_of", ctx(multiple_of)));
         }
-        let bounds = [
-            (Bound::Le, self.le),
-            (Bound::Lt, self.lt),
-            (Bound::Ge, self.ge),
-            (Bound::Gt, self.gt),
-        ];
-        for (bound, limit) in bounds {
-            let Some(limit) = limit else { continue };
+        for (bound, limit) in self.bounds() {
             let within = match (value, limit.as_i64()) {
                 (Numeric::Int(int), Some(limit)) => bound.holds(int, i128::from(limit)),
                 _ => bound.holds(value.as_f64(), limit.as_f64()),
             };
             if !within {
-                return Err(error(bound.kind())
-                    .with_message(format!("Input should be {} {limit}", bound.words()))
-                    .with_ctx(bound.key(), ctx(limit)));
+                return Err(bound.refusal(limit, ctx(limit), &error));
             }
         }
         Ok(())
+    }
+
+    /// The bounds given, in the order Pydantic checks them.
+    pub(crate) fn bounds(&self) -> impl Iterator<Item = (Bound, Limit)> {
+        [
+            (Bound::Le, self.le),
+            (Bound::Lt, self.lt),
+            (Bound::Ge, self.ge),
+            (Bound::Gt, self.gt),
+        ]
+        .into_iter()
+        .filter_map(|(bound, limit)| Some((bound, limit?)))
     }
 
     /// Checks a string: length in characters, then the pattern.
@@ -252,9 +263,9 @@ impl Constraints {
     }
 }
 
-/// The four bounds, in the order Pydantic checks them.
+/// The four bounds.
 #[derive(Debug, Clone, Copy)]
-enum Bound {
+pub(crate) enum Bound {
     Le,
     Lt,
     Ge,
@@ -262,13 +273,27 @@ enum Bound {
 }
 
 impl Bound {
-    fn holds<T: PartialOrd>(self, value: T, limit: T) -> bool {
+    /// Whether `value` is within the bound `limit`.
+    pub(crate) fn holds<T: PartialOrd>(self, value: T, limit: T) -> bool {
         match self {
             Bound::Le => value <= limit,
             Bound::Lt => value < limit,
             Bound::Ge => value >= limit,
             Bound::Gt => value > limit,
         }
+    }
+
+    /// Pydantic's error for a value beyond `limit` (written as `shown`, and
+    /// as `ctx` in the error's context).
+    pub(crate) fn refusal(
+        self,
+        shown: impl fmt::Display,
+        ctx: Value,
+        error: impl Fn(&'static str) -> ErrorDetail,
+    ) -> ErrorDetail {
+        error(self.kind())
+            .with_message(format!("Input should be {} {shown}", self.words()))
+            .with_ctx(self.key(), ctx)
     }
 
     fn kind(self) -> &'static str {
@@ -299,7 +324,8 @@ impl Bound {
     }
 }
 
-fn plural(count: usize, noun: &str) -> String {
+/// `noun`, or its plural unless `count` is 1.
+pub(crate) fn plural(count: usize, noun: &str) -> String {
     if count == 1 {
         noun.to_owned()
     } else {

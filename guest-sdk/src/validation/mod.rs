@@ -28,7 +28,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-pub use applies::{HasLength, List, Number, Text};
+pub use applies::{Digits, HasLength, List, Number, Text};
 pub use constrained::constrained;
 pub use constraints::{Constraints, Limit};
 pub use error::{ErrorDetail, LocItem, ValidationErrors};

@@ -5,6 +5,7 @@ in `answers.json`, which the Rust test compares Wafer's answers with.
 """
 
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 from uuid import UUID
 from typing import Annotated, Optional
@@ -318,4 +319,28 @@ def dates_path(day: date, at: Optional[datetime] = None):
 
 @app.post("/types/dates")
 def dates_body(body: Scheduled):
+    return body
+
+
+# Pydantic's everyday types: Decimal.
+
+
+class Priced(BaseModel):
+    total: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
+    rate: Optional[Decimal] = None
+    step: Decimal = Field(Decimal("0.5"), multiple_of=0.25, lt=1e3)
+
+
+class Amounts(BaseModel):
+    amount: Decimal
+    cap: Optional[Decimal] = None
+
+
+@app.get("/types/decimal/{amount}")
+def decimal_path(amount: Decimal, cap: Optional[Decimal] = Query(None, max_digits=4, decimal_places=1)):
+    return Amounts(amount=amount, cap=cap)
+
+
+@app.post("/types/decimal")
+def decimal_body(body: Priced):
     return body

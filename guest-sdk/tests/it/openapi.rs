@@ -208,22 +208,29 @@ fn form_fields_make_one_form_body() {
     assert_eq!(body["required"], json!(["file", "more"]));
 }
 
-#[derive(Deserialize, Serialize)]
 #[wafer::model]
+#[derive(Deserialize, Serialize)]
 struct Tagged {
     id: wafer::types::Uuid,
     parent: Option<wafer::types::Uuid>,
     at: wafer::types::DateTime,
     on: wafer::types::Date,
+    #[field(ge = 0, max_digits = 10, decimal_places = 2)]
+    total: wafer::types::Decimal,
 }
 
 #[get("/tagged/{tag_id}")]
-fn tagged(tag_id: Path<wafer::types::Uuid>) -> Json<Tagged> {
+fn tagged(
+    tag_id: Path<wafer::types::Uuid>,
+    #[field(max_digits = 4)] limit: Query<Option<wafer::types::Decimal>>,
+    after: Query<Option<wafer::types::Uuid>>,
+) -> Json<Tagged> {
     Json(Tagged {
-        id: *tag_id,
+        id: after.0.unwrap_or(*tag_id),
         parent: None,
         at: "2032-04-23T10:20:30Z".parse().expect("a datetime"),
         on: "2032-04-23".parse().expect("a date"),
+        total: limit.0.unwrap_or_default(),
     })
 }
 
@@ -243,7 +250,26 @@ fn pydantic_types_are_documented_as_fastapi_writes_them() {
         tagged["properties"]["on"],
         json!({"type": "string", "format": "date"})
     );
-    assert_eq!(tagged["required"], json!(["id", "at", "on"]));
+    // A decimal is a string in answers, as FastAPI documents it there; the
+    // bound stays, digits are not documented (FastAPI leaves them out).
+    assert_eq!(
+        tagged["properties"]["total"],
+        json!({"type": "string", "minimum": 0})
+    );
+    let limit = &document["paths"]["/tagged/{tag_id}"]["get"]["parameters"][1];
+    assert_eq!(
+        limit["schema"],
+        json!({"oneOf": [{"type": "null"}, {"type": "string"}]}),
+        "{limit}"
+    );
+    // An optional parameter of these types is documented too.
+    let after = &document["paths"]["/tagged/{tag_id}"]["get"]["parameters"][2];
+    assert_eq!(
+        after["schema"],
+        json!({"oneOf": [{"type": "null"}, uuid]}),
+        "{after}"
+    );
+    assert_eq!(tagged["required"], json!(["id", "at", "on", "total"]));
 }
 
 #[test]

@@ -7,4 +7,11 @@ struct Item {
     name: String,
 }
 
+#[wafer::model]
+#[derive(Deserialize)]
+struct Price {
+    #[field(max_digits = 1.5)]
+    total: wafer::types::Decimal,
+}
+
 fn main() {}

@@ -9,6 +9,8 @@ struct Item {
     count: i64,
     #[field(max_length = 3)]
     active: Option<bool>,
+    #[field(max_digits = 10, decimal_places = 2)]
+    price: f64,
 }
 
 #[wafer::get("/items/{id}")]

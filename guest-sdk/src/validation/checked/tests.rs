@@ -11,6 +11,7 @@ use crate::validation::constrained::constrained;
 use crate::validation::constraints::{Constraints, Limit};
 use crate::validation::de::{Input, from_input};
 use crate::validation::error::{LocItem, ValidationErrors};
+use crate::validation::format::{self, DECIMAL};
 use crate::validation::{BodyError, from_body, read_checked};
 
 /// A field's constraints, as `#[wafer::model]` writes them, and the
@@ -73,6 +74,22 @@ constrained_field!(scores: Vec<f32> = Constraints {
     items: Some(&POSITIVE),
     ..Constraints::NONE
 });
+/// A decimal's canonical text, read as `wafer::types::Decimal` reads it.
+#[derive(Debug, PartialEq)]
+struct Decimal(String);
+
+impl<'de> Deserialize<'de> for Decimal {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        format::deserialize(deserializer, &DECIMAL).map(Decimal)
+    }
+}
+
+constrained_field!(price: Decimal = Constraints {
+    ge: Some(Limit::Int(0)),
+    max_digits: Some(6),
+    decimal_places: Some(2),
+    ..Constraints::NONE
+});
 constrained_field!(level: f64 = Constraints {
     ge: Some(Limit::Int(0)),
     ..Constraints::NONE
@@ -96,6 +113,8 @@ struct Probe {
     rows: Vec<Vec<u8>>,
     #[serde(default, deserialize_with = "scores")]
     scores: Vec<f32>,
+    #[serde(deserialize_with = "price")]
+    price: Decimal,
     #[serde(default)]
     choice: Option<Choice>,
 }
@@ -122,6 +141,7 @@ fn valid() -> Value {
         "code": "GB",
         "rows": [[0, 9], [1, 2, 3]],
         "scores": [0.5, 2],
+        "price": "12.50",
         "choice": {"level": 2},
     })
 }
@@ -164,6 +184,8 @@ fn valid_bodies_need_only_the_fast_path() {
         with("scores", Some(json!([]))),
         with("rows", Some(json!([[0, 0], [9, 9, 9, 9], [5, 5]]))),
         with("fraction", Some(json!(1e-300))),
+        with("price", Some(json!("1_234.500"))),
+        with("price", Some(json!(" -0 "))),
     ] {
         let bytes = body.to_string().into_bytes();
         let read = fast_path(|| read_checked::<Probe>(&bytes, None));
@@ -192,6 +214,12 @@ fn the_fast_path_refuses_what_validation_refuses_or_converts() {
         with("rows", Some(json!([[1, 1], [1, 10]]))),
         with("rows", Some(json!([[1, 1], [1, -1]]))),
         with("scores", Some(json!([1, 0]))),
+        with("price", Some(json!("1.234"))),
+        with("price", Some(json!("-0.01"))),
+        with("price", Some(json!("12345.6"))),
+        with("price", Some(json!("1234567"))),
+        with("price", Some(json!("NaN"))),
+        with("price", Some(json!("twelve"))),
         // Types and conversions that only validation knows (Pydantic's lax
         // mode), and values beyond a type's range.
         with("count", Some(json!("5"))),
@@ -206,6 +234,9 @@ fn the_fast_path_refuses_what_validation_refuses_or_converts() {
         with("rows", Some(json!([[1, 1], "11"]))),
         with("rows", Some(json!({"0": [1, 1]}))),
         with("scores", Some(json!(["1", 2]))),
+        with("price", Some(json!(12.5))),
+        with("price", Some(json!(1e-7))),
+        with("price", Some(json!(null))),
         with("code", Some(json!(["GB"]))),
         // An untagged enum: the fast path refuses the first variant's "5"
         // (validation converts it), and must not settle for the second.

@@ -326,8 +326,9 @@ impl<'a, 's> De<'a, 's> {
         visit(visitor, value).map_err(|e| this.stamp(e))
     }
 
-    /// A value of `format`: its canonical text handed to the visitor, or the
-    /// format's placeholder once the error is recorded.
+    /// A value of `format`, checked against its constraints: its canonical
+    /// text handed to the visitor, or the format's placeholder once the error
+    /// is recorded.
     fn read_format<V: Visitor<'a>>(
         self,
         format: &'static Format,
@@ -341,8 +342,10 @@ impl<'a, 's> De<'a, 's> {
                     Scalar::Json(value) => format::Scalar::Json(value),
                     Scalar::Text(text) => format::Scalar::Text(text),
                 };
-                (format.read)(scalar)
-                    .map_err(|invalid| invalid.detail(this.loc.clone(), this.input_value()))
+                let text = (format.read)(scalar)
+                    .map_err(|invalid| invalid.detail(this.loc.clone(), this.input_value()))?;
+                this.check(|c, error| (format.constrain)(&text, c, error))?;
+                Ok(text)
             },
             |visitor, text| visitor.visit_newtype_struct(CowStrDeserializer::<DeError>::new(text)),
             visitor,

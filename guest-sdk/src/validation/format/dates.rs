@@ -26,6 +26,7 @@ pub(crate) const DATETIME: Format = Format {
     marker: "$wafer::format::datetime",
     placeholder: "2000-01-01T00:00:00",
     read: read_datetime,
+    constrain: super::unconstrained,
 };
 
 /// Pydantic's `date`.
@@ -33,6 +34,7 @@ pub(crate) const DATE: Format = Format {
     marker: "$wafer::format::date",
     placeholder: "2000-01-01",
     read: read_date,
+    constrain: super::unconstrained,
 };
 
 /// How pydantic-core configures speedate for strings: fractions beyond

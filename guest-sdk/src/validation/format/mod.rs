@@ -1,5 +1,5 @@
-//! Values Pydantic reads from text in a format of their own: UUIDs, dates
-//! and datetimes.
+//! Values Pydantic reads from text in a format of their own: UUIDs, dates,
+//! datetimes and decimals.
 //!
 //! A type of [`crate::types`] deserializes itself through [`deserialize`]: it
 //! asks for a newtype struct named by its [`Format`]'s marker. The validating
@@ -13,6 +13,7 @@
 //! ever parses canonical text.
 
 mod dates;
+pub(crate) mod decimal;
 mod uuid;
 
 use std::borrow::Cow;
@@ -21,9 +22,11 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde_json::Value;
 
+use super::constraints::Constraints;
 use super::error::{ErrorDetail, LocItem};
 
 pub(crate) use self::dates::{DATE, DATETIME};
+pub(crate) use self::decimal::DECIMAL;
 pub(crate) use self::uuid::UUID;
 
 /// How Pydantic reads one kind of value from text.
@@ -35,6 +38,22 @@ pub(crate) struct Format {
     pub(crate) placeholder: &'static str,
     /// Pydantic's rule: the canonical text of a valid input, or its error.
     pub(crate) read: fn(Scalar<'_>) -> Result<Cow<'_, str>, Invalid>,
+    /// Checks a valid value's canonical text against a field's constraints;
+    /// `error` makes an error of the given type at the value.
+    pub(crate) constrain: fn(&str, &Constraints, &dyn Fn(&'static str) -> ErrorDetail) -> Checked,
+}
+
+/// What [`Format::constrain`] answers.
+pub(crate) type Checked = Result<(), ErrorDetail>;
+
+/// The [`Format::constrain`] of a format no constraint applies to (the
+/// macros refuse constraints on its types).
+pub(crate) fn unconstrained(
+    _: &str,
+    _: &Constraints,
+    _: &dyn Fn(&'static str) -> ErrorDetail,
+) -> Checked {
+    Ok(())
 }
 
 impl fmt::Debug for Format {
@@ -46,7 +65,7 @@ impl fmt::Debug for Format {
 }
 
 /// The formats the validating deserializer knows.
-const FORMATS: &[&Format] = &[&UUID, &DATE, &DATETIME];
+const FORMATS: &[&Format] = &[&UUID, &DATE, &DATETIME, &DECIMAL];
 
 /// The format whose marker is `name`, if any.
 pub(crate) fn by_marker(name: &str) -> Option<&'static Format> {

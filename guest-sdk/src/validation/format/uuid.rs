@@ -11,6 +11,7 @@ pub(crate) const UUID: Format = Format {
     marker: "$wafer::format::uuid",
     placeholder: "00000000-0000-0000-0000-000000000000",
     read,
+    constrain: super::unconstrained,
 };
 
 fn read(input: Scalar<'_>) -> Result<Cow<'_, str>, Invalid> {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use wafer::types::{Date, DateTime, Uuid};
+use wafer::types::{Date, DateTime, Decimal, Uuid};
 use wafer::{App, Header, Json, Path, Query, get, post};
 
 #[derive(Deserialize, Serialize)]
@@ -47,7 +47,51 @@ fn dates_body(body: Json<Scheduled>) -> Json<Scheduled> {
     body
 }
 
+#[wafer::model]
+#[derive(Deserialize, Serialize)]
+struct Priced {
+    #[field(ge = 0, max_digits = 10, decimal_places = 2)]
+    total: Decimal,
+    rate: Option<Decimal>,
+    #[field(multiple_of = 0.25, lt = 1e3)]
+    #[serde(default = "half")]
+    step: Decimal,
+}
+
+fn half() -> Decimal {
+    "0.5".parse().expect("a decimal")
+}
+
+#[derive(Serialize)]
+struct Amounts {
+    amount: Decimal,
+    cap: Option<Decimal>,
+}
+
+#[get("/types/decimal/{amount}")]
+fn decimal_path(
+    amount: Path<Decimal>,
+    #[field(max_digits = 4, decimal_places = 1)] cap: Query<Option<Decimal>>,
+) -> Json<Amounts> {
+    Json(Amounts {
+        amount: amount.0,
+        cap: cap.0,
+    })
+}
+
+#[post("/types/decimal")]
+fn decimal_body(body: Json<Priced>) -> Json<Priced> {
+    body
+}
+
 /// `app` with the routes of the types.
 pub(super) fn routes(app: App) -> App {
-    app.routes(wafer::routes![uuid_path, uuid_body, dates_path, dates_body])
+    app.routes(wafer::routes![
+        uuid_path,
+        uuid_body,
+        dates_path,
+        dates_body,
+        decimal_path,
+        decimal_body
+    ])
 }
