@@ -14,7 +14,11 @@ use crate::validation::ValidationErrors;
 
 pub use http;
 pub use serde;
+pub use utoipa::__dev::ComposeSchema;
 pub use utoipa::ToSchema;
+pub use utoipa::openapi::{RefOr, Schema};
+
+pub use crate::openapi::literal::schema as literal_schema;
 
 /// Brought into scope by `#[wafer::model]` so that utoipa's derive finds the
 /// `utoipa` crate even where the app does not depend on it.

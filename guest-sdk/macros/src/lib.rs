@@ -11,6 +11,7 @@
 #![warn(clippy::too_many_lines)]
 
 mod constraints;
+mod literal;
 mod model;
 mod route;
 
@@ -66,16 +67,34 @@ pub fn options(args: TokenStream, item: TokenStream) -> TokenStream {
 /// validated and documented. Put it above `#[derive(Deserialize)]`.
 #[proc_macro_attribute]
 pub fn model(args: TokenStream, item: TokenStream) -> TokenStream {
+    item_attribute("#[wafer::model]", args, item, model::expand)
+}
+
+/// A `Literal[...]`: a unit enum whose variants' serde names are the only
+/// values accepted (`literal_error` otherwise), documented inline as an
+/// `enum` (or a `const` for one value). Put it above `#[derive(Deserialize)]`.
+#[proc_macro_attribute]
+pub fn literal(args: TokenStream, item: TokenStream) -> TokenStream {
+    item_attribute("#[wafer::literal]", args, item, literal::expand)
+}
+
+/// An attribute without arguments on an item, expanded by `expand`.
+fn item_attribute(
+    name: &str,
+    args: TokenStream,
+    item: TokenStream,
+    expand: fn(syn::Item) -> syn::Result<proc_macro2::TokenStream>,
+) -> TokenStream {
     if !args.is_empty() {
         return syn::Error::new(
             proc_macro2::Span::call_site(),
-            "#[wafer::model] takes no arguments",
+            format!("{name} takes no arguments"),
         )
         .into_compile_error()
         .into();
     }
     let item = syn::parse_macro_input!(item as syn::Item);
-    model::expand(item)
+    expand(item)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

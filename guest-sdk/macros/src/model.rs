@@ -180,7 +180,7 @@ fn derive_schema(attrs: &mut Vec<Attribute>) {
 }
 
 /// Whether a `#[derive(...)]` among `attrs` names `name` (by last segment).
-fn derives(attrs: &[Attribute], name: &str) -> bool {
+pub(crate) fn derives(attrs: &[Attribute], name: &str) -> bool {
     attrs
         .iter()
         .filter(|attr| attr.path().is_ident("derive"))
@@ -195,15 +195,28 @@ fn derives(attrs: &[Attribute], name: &str) -> bool {
 }
 
 fn has_serde_default(attrs: &[Attribute]) -> bool {
+    has_serde_option(attrs, "default")
+}
+
+/// Whether a `#[serde(...)]` among `attrs` holds the option `name`
+/// (`name`, `name = ...` or `name(...)`).
+pub(crate) fn has_serde_option(attrs: &[Attribute], name: &str) -> bool {
     attrs
         .iter()
         .filter(|attr| attr.path().is_ident("serde"))
         .any(|attr| {
             let mut found = false;
             let _ = attr.parse_nested_meta(|meta| {
-                found |= meta.path.is_ident("default");
+                found |= meta.path.is_ident(name);
                 if meta.input.peek(syn::Token![=]) {
                     let _: syn::Expr = meta.value()?.parse()?;
+                } else if meta.input.peek(syn::token::Paren) {
+                    meta.parse_nested_meta(|inner| {
+                        if inner.input.peek(syn::Token![=]) {
+                            let _: syn::Expr = inner.value()?.parse()?;
+                        }
+                        Ok(())
+                    })?;
                 }
                 Ok(())
             });

@@ -11,6 +11,7 @@
 mod constrain;
 mod describe;
 mod errors;
+pub(crate) mod literal;
 mod operation;
 mod route_info;
 
@@ -97,6 +98,7 @@ pub(crate) fn document(info: &ApiInfo, routes: impl Iterator<Item = RouteInfo>) 
         .build();
     let mut document = serde_json::to_value(&document).unwrap_or(Value::Null);
     refer_to_components(&mut document);
+    literal::write_out(&mut document);
     for (path, method, requirements) in security {
         if let Some(operation) = document
             .get_mut("paths")

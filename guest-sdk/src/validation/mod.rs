@@ -35,6 +35,11 @@ pub use error::{ErrorDetail, LocItem, ValidationErrors};
 
 pub(crate) use de::{Entry, Input};
 
+/// The serde container name `#[wafer::literal]` gives an enum: its values
+/// are refused with Pydantic's `literal_error` (the macro writes the same
+/// text).
+pub(crate) const LITERAL: &str = "$wafer::literal";
+
 /// Why a request body could not be turned into the declared type.
 #[derive(Debug)]
 pub(crate) enum BodyError {

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from uuid import UUID
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 from fastapi import Cookie, Depends, FastAPI, Form, Header, HTTPException, Path, Query, Response, UploadFile
 from fastapi.responses import RedirectResponse
@@ -343,4 +343,27 @@ def decimal_path(amount: Decimal, cap: Optional[Decimal] = Query(None, max_digit
 
 @app.post("/types/decimal")
 def decimal_body(body: Priced):
+    return body
+
+
+# Literal values.
+
+
+class Shipping(BaseModel):
+    kind: Literal["standard", "express"] = "standard"
+    channel: Optional[Literal["email"]] = None
+
+
+class Picked(BaseModel):
+    kind: Literal["standard", "express"]
+    size: Literal["s", "m", "l"]
+
+
+@app.get("/types/literal/{kind}")
+def literal_path(kind: Literal["standard", "express"], size: Literal["s", "m", "l"] = "m"):
+    return Picked(kind=kind, size=size)
+
+
+@app.post("/types/literal")
+def literal_body(body: Shipping):
     return body

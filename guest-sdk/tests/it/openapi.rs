@@ -282,3 +282,66 @@ fn an_app_can_serve_its_own_document() {
     let served: Value = response.json();
     assert_eq!(served["info"]["title"], "Test");
 }
+
+#[wafer::literal]
+#[derive(Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+enum Kind {
+    #[default]
+    Standard,
+    Express,
+}
+
+#[wafer::literal]
+#[derive(Deserialize, Serialize)]
+enum Channel {
+    #[serde(rename = "email")]
+    Email,
+}
+
+#[wafer::model]
+#[derive(Deserialize, Serialize)]
+struct Shipping {
+    kind: Kind,
+    /// How to reach the customer.
+    channel: Option<Channel>,
+}
+
+#[post("/shipping")]
+fn shipping(kind: Query<Option<Kind>>, body: Json<Shipping>) -> Json<Shipping> {
+    Json(Shipping {
+        kind: kind.0.unwrap_or(body.0.kind),
+        channel: body.0.channel,
+    })
+}
+
+#[test]
+fn literals_are_written_out_where_they_are_used() {
+    let document = TestClient::new(App::new().routes(wafer::routes![shipping])).openapi();
+    let kind = json!({"type": "string", "enum": ["standard", "express"]});
+    let shipping = &document["components"]["schemas"]["Shipping"];
+    assert_eq!(shipping["properties"]["kind"], kind, "{shipping}");
+    let channel = &shipping["properties"]["channel"];
+    // utoipa puts a field's description beside the reference it writes.
+    let email = json!({
+        "description": "How to reach the customer.",
+        "type": "string",
+        "const": "email",
+    });
+    assert_eq!(
+        channel["oneOf"],
+        json!([email, {"type": "null"}]),
+        "{channel}"
+    );
+    let parameter = &document["paths"]["/shipping"]["post"]["parameters"][0];
+    assert_eq!(
+        parameter["schema"],
+        json!({"oneOf": [{"type": "null"}, kind]}),
+        "{parameter}"
+    );
+    let schemas = document["components"]["schemas"]
+        .as_object()
+        .expect("schemas");
+    assert!(!schemas.contains_key("Kind") && !schemas.contains_key("Channel"));
+    assert!(!document.to_string().contains("x-wafer"), "{document}");
+}

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::access::{EnumInput, SeqItems};
 use super::{De, DeError, Input, Scalar};
+use crate::validation::LITERAL;
 use crate::validation::coerce;
 use crate::validation::constrained::take_handed_over;
 use crate::validation::constraints::Numeric;
@@ -434,6 +435,9 @@ impl<'a> Deserializer<'a> for De<'a, '_> {
                 .deserialize_enum(name, variants, visitor)
                 .map_err(|e| this.stamp(e));
         }
+        // `{"variant": null}` names a unit variant as it does for `serde_json`
+        // on the fast path, also for a literal (Pydantic refuses it there).
+        let literal = name == LITERAL;
         let (variant, content) = match this.input {
             Input::Json(Value::Object(object)) if object.len() == 1 => {
                 object.iter().next().map(|(k, v)| (k.as_str(), v)).unzip()
@@ -451,7 +455,7 @@ impl<'a> Deserializer<'a> for De<'a, '_> {
             _ => {
                 let expected = expected_choices(variants);
                 this.record_detail(
-                    this.error("enum")
+                    this.error(if literal { "literal_error" } else { "enum" })
                         .with_message(format!("Input should be {expected}"))
                         .with_ctx("expected", expected),
                 );

@@ -84,6 +84,58 @@ fn decimal_body(body: Json<Priced>) -> Json<Priced> {
     body
 }
 
+#[wafer::literal]
+#[derive(Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+enum Kind {
+    #[default]
+    Standard,
+    Express,
+}
+
+#[wafer::literal]
+#[derive(Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Channel {
+    Email,
+}
+
+#[wafer::literal]
+#[derive(Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+enum Size {
+    S,
+    #[default]
+    M,
+    L,
+}
+
+#[derive(Deserialize, Serialize)]
+struct Shipping {
+    #[serde(default)]
+    kind: Kind,
+    channel: Option<Channel>,
+}
+
+#[derive(Serialize)]
+struct Picked {
+    kind: Kind,
+    size: Size,
+}
+
+#[get("/types/literal/{kind}")]
+fn literal_path(kind: Path<Kind>, size: Query<Option<Size>>) -> Json<Picked> {
+    Json(Picked {
+        kind: kind.0,
+        size: size.0.unwrap_or_default(),
+    })
+}
+
+#[post("/types/literal")]
+fn literal_body(body: Json<Shipping>) -> Json<Shipping> {
+    body
+}
+
 /// `app` with the routes of the types.
 pub(super) fn routes(app: App) -> App {
     app.routes(wafer::routes![
@@ -92,6 +144,8 @@ pub(super) fn routes(app: App) -> App {
         dates_path,
         dates_body,
         decimal_path,
-        decimal_body
+        decimal_body,
+        literal_path,
+        literal_body
     ])
 }
