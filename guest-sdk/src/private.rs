@@ -26,6 +26,7 @@ pub mod schema_scope {
     pub use utoipa;
 }
 pub use crate::validation::constrained;
+pub use crate::validation::validated;
 
 /// `T`'s schema with `constraints` added: what the model macro describes a
 /// field with when utoipa's `#[schema(...)]` options cannot say it all

@@ -19,7 +19,7 @@ use syn::spanned::Spanned;
 use syn::{Attribute, Expr, ExprLit, ExprUnary, Lit, Meta, Token, UnOp};
 
 /// The constraint names.
-const NAMES: &str = "gt, ge, lt, le, multiple_of, min_length, max_length, pattern, max_digits, decimal_places, items(...)";
+const NAMES: &str = "gt, ge, lt, le, multiple_of, min_length, max_length, pattern, max_digits, decimal_places, items(...), validate";
 
 /// The constraints of one field or argument.
 pub(crate) struct FieldConstraints {
@@ -44,6 +44,8 @@ enum Constraint {
     Digits(u32),
     /// `items(...)`: the constraints of each item.
     Items(FieldConstraints),
+    /// `validate = function`: the field's own validator (model fields only).
+    Validate(syn::Path),
 }
 
 /// A number as written: an integer or a (finite) float.
@@ -96,6 +98,25 @@ impl FieldConstraints {
             .any(|entry| matches!(entry.value, Constraint::Items(_)))
     }
 
+    /// The field's own validator, `validate = function`, if given.
+    pub(crate) fn validator(&self) -> Option<&syn::Path> {
+        self.entries.iter().find_map(|entry| match &entry.value {
+            Constraint::Validate(function) => Some(function),
+            _ => None,
+        })
+    }
+
+    /// Refuses a validator where there is no model field to run it on.
+    pub(crate) fn refuse_validator(&self, place: &str) -> syn::Result<()> {
+        match self.get("validate") {
+            Some(entry) => Err(syn::Error::new(
+                entry.span,
+                format!("`validate` runs on model fields, not on {place}"),
+            )),
+            None => Ok(()),
+        }
+    }
+
     fn get(&self, name: &str) -> Option<&Entry> {
         self.entries.iter().find(|entry| entry.name == name)
     }
@@ -113,7 +134,10 @@ impl FieldConstraints {
                 .entries
                 .iter()
                 .try_for_each(|entry| match &entry.value {
-                    Constraint::Items(items) => items.check(),
+                    Constraint::Items(items) => {
+                        items.refuse_validator("the items of a list")?;
+                        items.check()
+                    }
                     _ => Ok(()),
                 }),
         }
@@ -122,7 +146,11 @@ impl FieldConstraints {
     /// The constraints as a `wafer::validation::Constraints` expression, for
     /// a `static`.
     pub(crate) fn tokens(&self) -> TokenStream2 {
-        let fields = self.entries.iter().map(|entry| {
+        let constraints = self
+            .entries
+            .iter()
+            .filter(|entry| !matches!(entry.value, Constraint::Validate(_)));
+        let fields = constraints.map(|entry| {
             let name = syn::Ident::new(&entry.name, Span::call_site());
             let value = match &entry.value {
                 Constraint::Number(Limit::Int(int), _) => {
@@ -141,6 +169,7 @@ impl FieldConstraints {
                     let items = items.tokens();
                     quote!(&#items)
                 }
+                Constraint::Validate(_) => unreachable!("filtered out above"),
             };
             quote!(#name: ::core::option::Option::Some(#value))
         });
@@ -155,24 +184,26 @@ impl FieldConstraints {
     /// Statements that compile only if every constraint fits `ty`, the type
     /// it constrains; each error points at the constraint.
     pub(crate) fn type_checks(&self, ty: &TokenStream2) -> TokenStream2 {
-        let checks = self.entries.iter().map(|entry| {
+        let checks = self.entries.iter().filter_map(|entry| {
             let check = match &entry.value {
                 Constraint::Number(..) => quote!(number),
                 Constraint::Length(_) => quote!(has_length),
                 Constraint::Pattern(_) => quote!(text),
                 Constraint::Digits(_) => quote!(digits),
+                // The compiler checks the function's type where it is called.
+                Constraint::Validate(_) => return None,
                 Constraint::Items(items) => {
                     let item = quote_spanned!(entry.span=>
                         <#ty as ::wafer::validation::List>::Item
                     );
                     let item_checks = items.type_checks(&item);
-                    return quote_spanned!(entry.span=>
+                    return Some(quote_spanned!(entry.span=>
                         ::wafer::__private::constraint_checks::list::<#ty>();
                         #item_checks
-                    );
+                    ));
                 }
             };
-            quote_spanned!(entry.span=> ::wafer::__private::constraint_checks::#check::<#ty>();)
+            Some(quote_spanned!(entry.span=> ::wafer::__private::constraint_checks::#check::<#ty>();))
         });
         quote!(#(#checks)*)
     }
@@ -207,7 +238,9 @@ impl FieldConstraints {
                     }
                     Constraint::Pattern(pattern) => quote!(pattern = #pattern),
                     // FastAPI's documents leave digits out.
-                    Constraint::Digits(_) | Constraint::Items(_) => return None,
+                    Constraint::Digits(_) | Constraint::Items(_) | Constraint::Validate(_) => {
+                        return None;
+                    }
                 })
             })
             .collect()
@@ -265,6 +298,15 @@ fn entry(option: Meta) -> syn::Result<Entry> {
         "min_length" | "max_length" => Constraint::Length(length(&option.value)?),
         "pattern" => Constraint::Pattern(pattern(&option.value)?),
         "max_digits" | "decimal_places" => Constraint::Digits(digits(&option.value)?),
+        "validate" => match &option.value {
+            Expr::Path(function) => Constraint::Validate(function.path.clone()),
+            other => {
+                return Err(syn::Error::new_spanned(
+                    other,
+                    "expected a function, e.g. `validate = upper_case`",
+                ));
+            }
+        },
         "items" => {
             return Err(syn::Error::new_spanned(
                 &option,

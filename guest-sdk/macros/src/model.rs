@@ -12,7 +12,8 @@
 //! derives utoipa's `ToSchema` for the type.
 
 use proc_macro2::TokenStream as TokenStream2;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::{Attribute, Fields, GenericArgument, Item, PathArguments, Type};
 
 use crate::constraints::FieldConstraints;
@@ -86,20 +87,8 @@ fn constrain_fields(
             name.trim_start_matches("r#")
         );
         let helper_name = helper.to_string();
-        let value = constraints.tokens();
-        helpers.push(quote! {
-            #[doc(hidden)]
-            #[allow(non_snake_case)]
-            fn #helper<'de, D, T>(deserializer: D) -> ::core::result::Result<T, D::Error>
-            where
-                D: ::wafer::__private::serde::Deserializer<'de>,
-                T: ::wafer::__private::serde::de::DeserializeOwned,
-            {
-                static CONSTRAINTS: ::wafer::validation::Constraints = #value;
-                ::wafer::__private::constrained(deserializer, &CONSTRAINTS)
-            }
-        });
         let ty = &field.ty;
+        helpers.push(deserialize_helper(&helper, &constraints, ty));
         checks.push(constraints.type_checks(&quote!(#ty)));
         field
             .attrs
@@ -113,6 +102,7 @@ fn constrain_fields(
                 Some(text) => quote!(::core::option::Option::Some(#text)),
                 None => quote!(::core::option::Option::None),
             };
+            let constraints_value = constraints.tokens();
             let schema =
                 format_ident!("__wafer_schema_{}_{}", model, name.trim_start_matches("r#"));
             helpers.push(quote! {
@@ -121,7 +111,7 @@ fn constrain_fields(
                 fn #schema() -> ::wafer::__private::schema_scope::utoipa::openapi::RefOr<
                     ::wafer::__private::schema_scope::utoipa::openapi::Schema,
                 > {
-                    static CONSTRAINTS: ::wafer::validation::Constraints = #value;
+                    static CONSTRAINTS: ::wafer::validation::Constraints = #constraints_value;
                     ::wafer::__private::constrained_schema::<#ty>(&CONSTRAINTS, #description)
                 }
             });
@@ -136,6 +126,46 @@ fn constrain_fields(
         }
     }
     Ok((helpers, checks))
+}
+
+/// The `deserialize_with` function of a constrained field: it hands the
+/// constraints to validation, then runs the field's validator if it has one
+/// (for the field's own type: a validator is a function of it).
+fn deserialize_helper(
+    helper: &syn::Ident,
+    constraints: &FieldConstraints,
+    ty: &Type,
+) -> TokenStream2 {
+    let value = constraints.tokens();
+    let Some(validator) = constraints.validator() else {
+        return quote! {
+            #[doc(hidden)]
+            #[allow(non_snake_case)]
+            fn #helper<'de, D, T>(deserializer: D) -> ::core::result::Result<T, D::Error>
+            where
+                D: ::wafer::__private::serde::Deserializer<'de>,
+                T: ::wafer::__private::serde::de::DeserializeOwned,
+            {
+                static CONSTRAINTS: ::wafer::validation::Constraints = #value;
+                ::wafer::__private::constrained(deserializer, &CONSTRAINTS)
+            }
+        };
+    };
+    // A validator of the wrong type is reported at the validator.
+    let call = quote_spanned!(validator.span()=>
+        ::wafer::__private::validated::<#ty, D, _>(deserializer, &CONSTRAINTS, #validator)
+    );
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_snake_case)]
+        fn #helper<'de, D>(deserializer: D) -> ::core::result::Result<#ty, D::Error>
+        where
+            D: ::wafer::__private::serde::Deserializer<'de>,
+        {
+            static CONSTRAINTS: ::wafer::validation::Constraints = #value;
+            #call
+        }
+    }
 }
 
 /// A field's doc comment as utoipa writes it in a description: the lines,

@@ -225,6 +225,7 @@ fn arguments(function: &mut ItemFn) -> syn::Result<Arguments> {
         };
         let ty = &argument.ty;
         if let Some(constraints) = FieldConstraints::take(&mut argument.attrs)? {
+            constraints.refuse_validator("handler arguments")?;
             let name = format_ident!(
                 "__WAFER_CONSTRAINTS_{}_{index}",
                 handler.trim_start_matches("r#").to_uppercase()

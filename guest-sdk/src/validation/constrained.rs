@@ -22,6 +22,8 @@
 //! model needs only the fast path.
 
 use std::cell::Cell;
+use std::convert::Infallible;
+use std::fmt;
 use std::marker::PhantomData;
 
 use serde::Deserialize as _;
@@ -50,9 +52,51 @@ where
     T: DeserializeOwned,
     D: Deserializer<'de>,
 {
+    read(
+        deserializer,
+        constraints,
+        None::<fn(T) -> Result<T, Infallible>>,
+    )
+}
+
+/// Deserializes a field that must satisfy `constraints` and then its own
+/// validator (`#[field(validate = f)]`, Pydantic's `@field_validator`).
+///
+/// The validator runs on the value read, unless validation recorded an error
+/// while reading it: the value is then a placeholder, which Pydantic never
+/// hands a validator. Its error is the field's `value_error` (it runs inside
+/// the field's newtype, so the validating deserializer locates the error at
+/// the field); what it returns is the field's value.
+pub fn validated<'de, T, D, E>(
+    deserializer: D,
+    constraints: &'static Constraints,
+    validator: impl FnOnce(T) -> Result<T, E>,
+) -> Result<T, D::Error>
+where
+    T: DeserializeOwned,
+    D: Deserializer<'de>,
+    E: fmt::Display,
+{
+    read(deserializer, constraints, Some(validator))
+}
+
+fn read<'de, T, D, E, F>(
+    deserializer: D,
+    constraints: &'static Constraints,
+    validator: Option<F>,
+) -> Result<T, D::Error>
+where
+    T: DeserializeOwned,
+    D: Deserializer<'de>,
+    E: fmt::Display,
+    F: FnOnce(T) -> Result<T, E>,
+{
     HANDED_OVER.set(Some(constraints));
-    let result =
-        deserializer.deserialize_newtype_struct(CONSTRAINED, ConstrainedVisitor(PhantomData));
+    let visitor = ConstrainedVisitor {
+        validator,
+        value: PhantomData,
+    };
+    let result = deserializer.deserialize_newtype_struct(CONSTRAINED, visitor);
     // A deserializer that failed before visiting leaves them.
     HANDED_OVER.set(None);
     result
@@ -72,16 +116,38 @@ pub(crate) fn take_handed_over(name: &str) -> Result<Option<&'static Constraints
         .ok_or("a constrained field's constraints did not reach validation")
 }
 
-struct ConstrainedVisitor<T>(PhantomData<T>);
+struct ConstrainedVisitor<T, F> {
+    validator: Option<F>,
+    value: PhantomData<T>,
+}
 
-impl<'de, T: DeserializeOwned> Visitor<'de> for ConstrainedVisitor<T> {
+impl<'de, T, E, F> Visitor<'de> for ConstrainedVisitor<T, F>
+where
+    T: DeserializeOwned,
+    E: fmt::Display,
+    F: FnOnce(T) -> Result<T, E>,
+{
     type Value = T;
 
-    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str("a value validated by wafer")
     }
 
     fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        let mark = validating::recorded_mark();
+        let value = Self::read(deserializer)?;
+        match self.validator {
+            Some(validator) if validating::recorded_mark() == mark => {
+                validator(value).map_err(de::Error::custom)
+            }
+            _ => Ok(value),
+        }
+    }
+}
+
+impl<T: DeserializeOwned, F> ConstrainedVisitor<T, F> {
+    /// The value inside the newtype, with its constraints checked.
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
         match HANDED_OVER.take() {
             // A validating deserializer took them: it checks them.
             None => T::deserialize(deserializer),

@@ -29,7 +29,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 pub use applies::{Digits, HasLength, List, Number, Text};
-pub use constrained::constrained;
+pub use constrained::{constrained, validated};
 pub use constraints::{Constraints, Limit};
 pub use error::{ErrorDetail, LocItem, ValidationErrors};
 

@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Optional
 from fastapi import Cookie, Depends, FastAPI, Form, Header, HTTPException, Path, Query, Response, UploadFile
 from fastapi.responses import RedirectResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 app = FastAPI()
 
@@ -366,4 +366,37 @@ def literal_path(kind: Literal["standard", "express"], size: Literal["s", "m", "
 
 @app.post("/types/literal")
 def literal_body(body: Shipping):
+    return body
+
+
+# A field's own validators.
+
+
+class Coupon(BaseModel):
+    coupon: Optional[str] = None
+    count: int = Field(0, ge=0)
+    name: str = ""
+
+    @field_validator("coupon")
+    @classmethod
+    def upper(cls, v):
+        if v is not None and v != v.upper():
+            raise ValueError("coupon must be upper case")
+        return v
+
+    @field_validator("count")
+    @classmethod
+    def even(cls, v):
+        if v % 2:
+            raise ValueError("count must be even")
+        return v
+
+    @field_validator("name")
+    @classmethod
+    def strip(cls, v):
+        return v.strip()
+
+
+@app.post("/types/validated")
+def validated(body: Coupon):
     return body

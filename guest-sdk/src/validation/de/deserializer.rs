@@ -262,11 +262,12 @@ impl<'a> Deserializer<'a> for De<'a, '_> {
         if let Some(constraints) = take_handed_over(name).map_err(serde::de::Error::custom)? {
             self.constraints = Some(constraints);
         }
-        let loc = self.loc.clone();
-        let order = self.order.clone();
+        // An error the newtype's own visitor raises (a field's validator) is
+        // the value's.
+        let (loc, order, input) = (self.loc.clone(), self.order.clone(), self.input);
         visitor
             .visit_newtype_struct(self)
-            .map_err(|e| e.locate(&loc, &order, || Value::Null))
+            .map_err(|e| e.locate(&loc, &order, || input.to_value()))
     }
 
     fn deserialize_seq<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, DeError> {

@@ -108,7 +108,8 @@ impl DeError {
                 Action::Replace,
                 ErrorDetail::new("value_error", loc.clone(), input)
                     .with_message(format!("Value error, {message}"))
-                    .with_ctx("error", message),
+                    // FastAPI writes the exception of `ctx` as `{}`.
+                    .with_ctx("error", serde_json::json!({})),
             ),
         };
         Some(Override {

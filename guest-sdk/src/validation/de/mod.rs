@@ -58,6 +58,22 @@ pub(crate) enum Input<'a> {
     Params(&'a ParamSet, Option<&'a str>),
 }
 
+impl Input<'_> {
+    /// The input as it appears in an error's `input`.
+    fn to_value(self) -> Value {
+        match self {
+            Input::Missing => Value::Null,
+            Input::Json(value) => value.clone(),
+            Input::Text(text) => Value::String(text.to_owned()),
+            Input::Texts(texts) => match texts {
+                [one] => Value::String(one.clone()),
+                many => many.iter().cloned().map(Value::String).collect(),
+            },
+            Input::Params(params, _) => params.to_value(),
+        }
+    }
+}
+
 /// Deserializes `T` from `input`, reporting errors under `root` (for example
 /// `["body"]` or `["query"]`) and checking `constraints` on the value itself.
 pub(crate) fn from_input<'a, T: Deserialize<'a>>(
@@ -120,12 +136,24 @@ struct Session<'o> {
 
 impl Session<'_> {
     fn record(&self, order: &[usize], detail: ErrorDetail) {
+        RECORDED.set(RECORDED.get().wrapping_add(1));
         self.recorded.borrow_mut().push((order.to_vec(), detail));
     }
 
     fn find(&self, loc: &[LocItem]) -> Option<&Override> {
         self.overrides.iter().find(|o| o.loc == loc)
     }
+}
+
+thread_local! {
+    /// How many errors validating passes on this thread have recorded.
+    static RECORDED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// A mark to compare with later: whether validation recorded an error in
+/// between (a value read in between is then a placeholder, or holds one).
+pub(crate) fn recorded_mark() -> u64 {
+    RECORDED.get()
 }
 
 /// A location that an earlier pass could not get past, and what to do there.
@@ -224,16 +252,7 @@ impl<'a, 's> De<'a, 's> {
 
     /// The input as it will appear in an error's `input`.
     fn input_value(&self) -> Value {
-        match self.input {
-            Input::Missing => Value::Null,
-            Input::Json(value) => value.clone(),
-            Input::Text(text) => Value::String(text.to_owned()),
-            Input::Texts(texts) => match texts {
-                [one] => Value::String(one.clone()),
-                many => many.iter().cloned().map(Value::String).collect(),
-            },
-            Input::Params(params, _) => params.to_value(),
-        }
+        self.input.to_value()
     }
 
     fn record(&self, kind: &'static str) {

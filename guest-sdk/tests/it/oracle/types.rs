@@ -136,6 +136,43 @@ fn literal_body(body: Json<Shipping>) -> Json<Shipping> {
     body
 }
 
+#[wafer::model]
+#[derive(Deserialize, Serialize)]
+struct Coupon {
+    #[field(validate = upper)]
+    coupon: Option<String>,
+    #[field(ge = 0, validate = even)]
+    #[serde(default)]
+    count: i64,
+    #[field(validate = strip)]
+    #[serde(default)]
+    name: String,
+}
+
+fn upper(coupon: Option<String>) -> Result<Option<String>, &'static str> {
+    match coupon {
+        Some(text) if text != text.to_uppercase() => Err("coupon must be upper case"),
+        coupon => Ok(coupon),
+    }
+}
+
+fn even(count: i64) -> Result<i64, String> {
+    if count % 2 == 0 {
+        Ok(count)
+    } else {
+        Err("count must be even".to_owned())
+    }
+}
+
+fn strip(name: String) -> Result<String, std::convert::Infallible> {
+    Ok(name.trim().to_owned())
+}
+
+#[post("/types/validated")]
+fn validated(body: Json<Coupon>) -> Json<Coupon> {
+    body
+}
+
 /// `app` with the routes of the types.
 pub(super) fn routes(app: App) -> App {
     app.routes(wafer::routes![
@@ -146,6 +183,7 @@ pub(super) fn routes(app: App) -> App {
         decimal_path,
         decimal_body,
         literal_path,
-        literal_body
+        literal_body,
+        validated
     ])
 }
