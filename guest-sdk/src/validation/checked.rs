@@ -245,7 +245,8 @@ impl<V> CheckedVisitor<V> {
     /// Checks a string, if the type asked for one: by its format's rule
     /// inside a type of a text format.
     fn text<E: de::Error>(&self, text: &str) -> Result<(), E> {
-        if self.expected != Expected::Text {
+        // A format's type asks for any value (see `format::deserialize`).
+        if self.expected != Expected::Text && self.format.is_none() {
             return Err(refused());
         }
         match self.format {

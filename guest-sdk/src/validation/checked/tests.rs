@@ -294,3 +294,21 @@ fn a_constrained_field_read_elsewhere_validates_on_its_own() {
     assert_eq!(probe.count, 5);
     assert!(serde_json::from_value::<Probe>(with("count", Some(json!(0)))).is_err());
 }
+
+#[test]
+fn a_format_read_from_a_json_number_needs_only_the_fast_path() {
+    #[derive(Debug, Deserialize)]
+    struct Total {
+        #[allow(dead_code)]
+        total: Decimal,
+    }
+    for body in [
+        json!({"total": 12.5}),
+        json!({"total": 7}),
+        json!({"total": "1e3"}),
+    ] {
+        let bytes = body.to_string().into_bytes();
+        let read = fast_path(|| read_checked::<Total>(&bytes, None));
+        assert!(matches!(read, Some(Ok(_))), "{body}: {read:?}");
+    }
+}

@@ -514,6 +514,24 @@ mod tests {
     }
 
     #[test]
+    fn serde_json_hands_over_numbers_and_strings() {
+        let read = |json: &str| {
+            let mut deserializer = serde_json::Deserializer::from_str(json);
+            super::super::deserialize(&mut deserializer, &DECIMAL).map_err(|e| e.to_string())
+        };
+        assert_eq!(read("12.5").as_deref(), Ok("12.5"));
+        assert_eq!(read("100.0").as_deref(), Ok("100.0"));
+        assert_eq!(read("-7").as_deref(), Ok("-7"));
+        assert_eq!(
+            read("18446744073709551615").as_deref(),
+            Ok("18446744073709551615")
+        );
+        assert_eq!(read("\" 1e3 \"").as_deref(), Ok("1E+3"));
+        assert!(read("true").is_err());
+        assert!(read("\"nan\"").is_err());
+    }
+
+    #[test]
     fn digits_are_counted_as_pydantic_counts_them() {
         assert_eq!(parse("12.50").digit_counts(), (4, 2));
         assert_eq!(parse("1E+3").digit_counts(), (4, 0));

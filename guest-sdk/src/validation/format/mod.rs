@@ -8,9 +8,9 @@
 //! error types and wording) and hands the type the value's canonical text,
 //! or the format's placeholder when the input was invalid so that validation
 //! goes on. Any other deserializer (`serde_json` on the fast path, serde's
-//! buffers) hands over the string it holds, which the same rule checks; what
-//! it refuses sends a body to the validating pass. Either way, the type only
-//! ever parses canonical text.
+//! buffers) hands over the string or number it holds, which the same rule
+//! checks; what it refuses sends a body to the validating pass. Either way,
+//! the type only ever parses canonical text.
 
 mod dates;
 pub(crate) mod decimal;
@@ -153,11 +153,33 @@ impl<'de> Visitor<'de> for TextVisitor {
     }
 
     fn visit_newtype_struct<D: Deserializer<'de>>(self, inner: D) -> Result<String, D::Error> {
-        inner.deserialize_str(self)
+        // Any: a format may read numbers (a decimal, a timestamp).
+        inner.deserialize_any(self)
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<String, E> {
         (self.0.read)(Scalar::Text(text))
+            .map(Cow::into_owned)
+            .map_err(E::custom)
+    }
+
+    fn visit_i64<E: de::Error>(self, number: i64) -> Result<String, E> {
+        self.visit_json(Value::from(number))
+    }
+
+    fn visit_u64<E: de::Error>(self, number: u64) -> Result<String, E> {
+        self.visit_json(Value::from(number))
+    }
+
+    fn visit_f64<E: de::Error>(self, number: f64) -> Result<String, E> {
+        self.visit_json(Value::from(number))
+    }
+}
+
+impl TextVisitor {
+    /// A JSON value other than a string, read as the validating pass reads it.
+    fn visit_json<E: de::Error>(self, value: Value) -> Result<String, E> {
+        (self.0.read)(Scalar::Json(&value))
             .map(Cow::into_owned)
             .map_err(E::custom)
     }

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use base64::Engine as _;
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{Method, StatusCode};
 
@@ -91,28 +90,22 @@ impl TokenRequest {
     }
 }
 
-/// The id and secret of `Authorization: Basic ...`, each form-decoded as
-/// RFC 6749 says.
+/// The id and secret of `Authorization: Basic ...` (read by the rule the
+/// SDK's `HttpBasic` reads it by), each form-decoded as RFC 6749 says.
 fn basic_credentials(header: &str) -> Option<(String, String)> {
-    let (scheme, encoded) = header.split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return None;
-    }
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()?;
-    let decoded = String::from_utf8(decoded).ok()?;
-    let (id, secret) = decoded.split_once(':')?;
+    let (id, secret) = wafer_contract::credentials::basic_credentials(header)?;
     let unescape = |text: &str| {
         form_urlencoded::parse(format!("x={text}").as_bytes())
             .next()
             .map(|(_, value)| value.into_owned())
     };
-    Some((unescape(id)?, unescape(secret)?))
+    Some((unescape(&id)?, unescape(&secret)?))
 }
 
 #[cfg(test)]
 mod tests {
+    use base64::Engine as _;
+
     use super::*;
 
     #[test]
