@@ -100,7 +100,7 @@ pub use response::{
     SetCookie, Sse, StreamBody,
 };
 pub use route::{Handled, IntoRoutes, Route};
-pub use wafer_macros::{delete, get, head, literal, model, options, patch, post, put};
+pub use wafer_macros::{delete, get, head, literal, model, options, patch, post, put, union};
 
 /// Awaits several futures at once, inside an `async` handler:
 /// `let (a, b) = wafer::join!(first, second);`. From `futures`.

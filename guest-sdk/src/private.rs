@@ -15,10 +15,16 @@ use crate::validation::ValidationErrors;
 pub use http;
 pub use serde;
 pub use utoipa::__dev::ComposeSchema;
-pub use utoipa::ToSchema;
 pub use utoipa::openapi::{RefOr, Schema};
+pub use utoipa::{PartialSchema, ToSchema};
 
 pub use crate::openapi::literal::schema as literal_schema;
+pub use crate::openapi::union::schema as union_schema;
+
+/// What `#[wafer::union]` implements a union with.
+pub mod union {
+    pub use crate::validation::union::{Union, UnionTags, deserialize, tags_of};
+}
 
 /// Brought into scope by `#[wafer::model]` so that utoipa's derive finds the
 /// `utoipa` crate even where the app does not depend on it.

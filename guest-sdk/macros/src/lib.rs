@@ -14,6 +14,7 @@ mod constraints;
 mod literal;
 mod model;
 mod route;
+mod union;
 
 use proc_macro::TokenStream;
 
@@ -76,6 +77,20 @@ pub fn model(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn literal(args: TokenStream, item: TokenStream) -> TokenStream {
     item_attribute("#[wafer::literal]", args, item, literal::expand)
+}
+
+/// A discriminated union: `#[wafer::union(discriminator = "type")]` on an
+/// enum whose variants each hold one model, whose field `type` is a
+/// `#[wafer::literal]` naming the variant. Implements `Serialize`,
+/// `Deserialize` (Pydantic's `union_tag_invalid`, `union_tag_not_found`, the
+/// variant's errors under its tag) and the OpenAPI schema (`oneOf` with a
+/// `discriminator`).
+#[proc_macro_attribute]
+pub fn union(args: TokenStream, item: TokenStream) -> TokenStream {
+    let item = syn::parse_macro_input!(item as syn::Item);
+    union::expand(args.into(), item)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
 }
 
 /// An attribute without arguments on an item, expanded by `expand`.

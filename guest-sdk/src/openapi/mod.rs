@@ -11,9 +11,11 @@
 mod constrain;
 mod describe;
 mod errors;
+mod inline;
 pub(crate) mod literal;
 mod operation;
 mod route_info;
+pub(crate) mod union;
 
 use http::Method;
 use serde_json::Value;
@@ -98,7 +100,7 @@ pub(crate) fn document(info: &ApiInfo, routes: impl Iterator<Item = RouteInfo>) 
         .build();
     let mut document = serde_json::to_value(&document).unwrap_or(Value::Null);
     refer_to_components(&mut document);
-    literal::write_out(&mut document);
+    inline::write_out(&mut document);
     for (path, method, requirements) in security {
         if let Some(operation) = document
             .get_mut("paths")

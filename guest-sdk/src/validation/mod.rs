@@ -17,10 +17,13 @@ mod coerce;
 mod constrained;
 mod constraints;
 mod de;
+pub(crate) mod enum_names;
 mod error;
 pub(crate) mod format;
 mod json_syntax;
 mod placeholder;
+mod python;
+pub(crate) mod union;
 
 use std::borrow::Cow;
 use std::collections::HashMap;

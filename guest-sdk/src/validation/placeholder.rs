@@ -10,6 +10,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
 
 use super::constrained::take_handed_over;
 use super::de::DeError;
+use super::union;
 
 /// See the module documentation.
 #[derive(Clone, Copy)]
@@ -96,6 +97,12 @@ impl<'de> Deserializer<'de> for Placeholder {
         // A placeholder stands for a value already reported: a constrained
         // field's constraints have nothing left to check.
         let _ = take_handed_over(name);
+        // A union's placeholder is its first variant's.
+        if let Ok(Some(tags)) = union::take_handed_over(name) {
+            return visitor.visit_enum(FirstVariant {
+                variant: tags.variant_name(0),
+            });
+        }
         visitor.visit_newtype_struct(self)
     }
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {

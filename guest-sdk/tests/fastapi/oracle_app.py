@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from uuid import UUID
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal, Optional, Union
 
 from fastapi import Cookie, Depends, FastAPI, Form, Header, HTTPException, Path, Query, Response, UploadFile
 from fastapi.responses import RedirectResponse
@@ -399,4 +399,37 @@ class Coupon(BaseModel):
 
 @app.post("/types/validated")
 def validated(body: Coupon):
+    return body
+
+
+# Discriminated unions.
+
+
+class EmailContact(BaseModel):
+    type: Literal["email"]
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+
+
+class PhoneContact(BaseModel):
+    type: Literal["phone"]
+    phone: str = Field(min_length=7, max_length=15)
+
+
+class PostContact(BaseModel):
+    type: Literal["post", "mail"]
+    address: str
+
+
+Contact = Annotated[Union[EmailContact, PhoneContact, PostContact], Field(discriminator="type")]
+
+
+class Contacted(BaseModel):
+    name: str
+    contact: Contact
+    backup: Optional[Contact] = None
+    others: list[Contact] = Field(default_factory=list)
+
+
+@app.post("/types/union")
+def union_body(body: Contacted):
     return body

@@ -9,3 +9,4 @@ mod extractors;
 mod openapi;
 mod oracle;
 mod streaming;
+mod unions;

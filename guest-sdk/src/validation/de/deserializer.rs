@@ -13,6 +13,7 @@ use crate::validation::constraints::Numeric;
 use crate::validation::error::LocItem;
 use crate::validation::format;
 use crate::validation::placeholder::Placeholder;
+use crate::validation::union;
 
 impl<'a> De<'a, '_> {
     fn int<V: Visitor<'a>>(
@@ -256,6 +257,11 @@ impl<'a> Deserializer<'a> for De<'a, '_> {
         // A value of a format (see `validation::format`): read by its rule.
         if let Some(format) = format::by_marker(name) {
             return self.read_format(format, visitor);
+        }
+        // A discriminated union (see `validation::union`): the tag, then the
+        // variant it names.
+        if let Some(tags) = union::take_handed_over(name).map_err(serde::de::Error::custom)? {
+            return self.read_union(tags, visitor);
         }
         // A constrained model field (see `validation::constrained`): its
         // constraints apply to the value within.

@@ -18,6 +18,7 @@
 mod access;
 mod deserializer;
 mod error;
+mod union;
 
 use std::borrow::Cow;
 use std::cell::RefCell;

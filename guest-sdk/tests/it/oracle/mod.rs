@@ -11,6 +11,7 @@ mod files;
 mod forms;
 mod redirects;
 mod types;
+mod unions;
 
 use std::collections::BTreeMap;
 
@@ -237,7 +238,7 @@ fn app() -> App {
         .routes(wafer::routes![grid, digits]);
     let app = forms::routes(cookies::routes(app));
     let app = basic::routes(redirects::routes(files::routes(app)));
-    types::routes(app)
+    unions::routes(types::routes(app))
 }
 
 #[derive(Deserialize)]
