@@ -12,6 +12,8 @@
 //! - [`method`]: the methods an OpenAPI path item can hold, and their names
 //!   there;
 //! - [`query`]: how a query string is decoded;
+//! - [`redirect`]: how a `Location` is written, and where a path with its
+//!   trailing slash the other way round is redirected;
 //! - [`cookie`]: how a `Cookie` header is read;
 //! - [`credentials`]: bearer tokens in `Authorization`, their length limit,
 //!   and the scopes that claims grant;
@@ -32,4 +34,5 @@ pub mod identity;
 pub mod method;
 pub mod path;
 pub mod query;
+pub mod redirect;
 pub mod store;

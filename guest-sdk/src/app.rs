@@ -251,11 +251,31 @@ impl App {
                 }
                 Found::Answer(response)
             }
+            Match::RedirectSlash { path } => Found::Answer(redirect_slash(request, &path)),
             Match::NotFound => {
                 Found::Answer(HttpError::from_status(StatusCode::NOT_FOUND).into_response())
             }
         }
     }
+}
+
+/// FastAPI's answer to a request for a path no route matches but for its
+/// trailing slash: `307` to the other spelling (the scheme is the host's, an
+/// `http::uri::Scheme` extension).
+fn redirect_slash(request: &Request, path: &str) -> Response {
+    let location = wafer_contract::redirect::slash_location(
+        request.extensions().get(),
+        request.headers(),
+        path,
+        request.uri().query(),
+    );
+    let mut response = Response::empty(StatusCode::TEMPORARY_REDIRECT);
+    if let Ok(location) = HeaderValue::from_str(&location) {
+        response
+            .headers_mut()
+            .insert(http::header::LOCATION, location);
+    }
+    response
 }
 
 /// Where a request goes: to a route, or straight to an answer.

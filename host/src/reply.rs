@@ -6,7 +6,7 @@
 //! nothing of it.
 
 use bytes::Bytes;
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
 use http::{HeaderValue, Response, StatusCode};
 
 /// An answer the host wrote, whole.
@@ -34,5 +34,27 @@ pub fn json(status: StatusCode, body: impl Into<Bytes>) -> Reply {
     let headers = reply.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
+    reply
+}
+
+/// A redirect with no body, as Starlette's `RedirectResponse` sends it;
+/// `location` is written as it is where it is a valid header value (callers
+/// encode it: `wafer_contract::redirect`), else left out.
+///
+/// ```
+/// use http::StatusCode;
+///
+/// let reply = wafer_host::reply::redirect(StatusCode::TEMPORARY_REDIRECT, "/shop/catalog/");
+/// assert_eq!(reply.headers()["location"], "/shop/catalog/");
+/// assert_eq!(reply.headers()["content-length"], "0");
+/// ```
+pub fn redirect(status: StatusCode, location: &str) -> Reply {
+    let mut reply = Response::new(Bytes::new());
+    *reply.status_mut() = status;
+    let headers = reply.headers_mut();
+    if let Ok(location) = HeaderValue::from_str(location) {
+        headers.insert(LOCATION, location);
+    }
+    headers.insert(CONTENT_LENGTH, HeaderValue::from(0));
     reply
 }

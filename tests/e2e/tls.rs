@@ -41,6 +41,14 @@ fn https_is_served_with_http2_and_http1_by_alpn() {
             (200, r#"{"message":"hello"}"#.to_owned())
         );
     }
+    // The guest learns the scheme: its trailing-slash redirect says https.
+    let mut client = TlsClient::connect(&server.url, &authority.pem, &["h2"]).expect("connect");
+    let redirect = client.fetch("/hello/?x=1").expect("GET /hello/");
+    assert_eq!(redirect.status(), 307);
+    assert_eq!(
+        redirect.headers()["location"],
+        "https://localhost/hello?x=1"
+    );
     // A client that trusts another authority refuses the certificate.
     let stranger = Authority::new();
     let refused = TlsClient::connect(&server.url, &stranger.pem, &["h2"]).err();

@@ -8,7 +8,10 @@
 //! segments, each literal segment equals the decoded path segment exactly
 //! (case included), and each parameter segment is non-empty. Nothing else is
 //! normalised: `//a`, `/a/`, `/a/./b`, `/A` and `/a;x` are paths of their own,
-//! and match only templates written that way.
+//! and match only templates written that way. Where no template matches a
+//! path but one (of any method) matches it with its trailing slash toggled,
+//! the answer is FastAPI's redirect there
+//! ([`Match::RedirectSlash`]).
 //!
 //! When several templates match, literal segments win over parameters,
 //! segment by segment from the left (`/items/me` over `/items/{id}`), among

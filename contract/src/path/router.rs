@@ -35,7 +35,16 @@ pub enum Match<'r, T> {
         /// The routes of the best-ranked templates that match the path.
         allowed: Vec<(&'r Method, &'r T)>,
     },
-    /// No template matches the path.
+    /// No template matches the path, but the path with its trailing slash
+    /// the other way round matches one, of any method: FastAPI (Starlette's
+    /// `redirect_slashes`) answers `307` to it (see
+    /// [`redirect::slash_location`](crate::redirect::slash_location)).
+    RedirectSlash {
+        /// The path with its trailing slash toggled.
+        path: String,
+    },
+    /// No template matches the path, nor the path with its trailing slash
+    /// toggled.
     NotFound,
 }
 
@@ -127,8 +136,29 @@ impl<T> Router<T> {
         }
         match best {
             Some((_, allowed)) => Match::MethodNotAllowed { allowed },
-            None => Match::NotFound,
+            None => match self.slash_toggled(path) {
+                Some(path) => Match::RedirectSlash { path },
+                None => Match::NotFound,
+            },
         }
+    }
+
+    /// `path` with its trailing slash toggled (`/a` → `/a/`, `/a//` → `/a`),
+    /// if a route of any method matches that; never for `/`.
+    fn slash_toggled(&self, path: &str) -> Option<String> {
+        if path == "/" || path.is_empty() {
+            return None;
+        }
+        let toggled = match path.trim_end_matches('/') {
+            "" => return None,
+            trimmed if trimmed.len() < path.len() => trimmed.to_owned(),
+            _ => format!("{path}/"),
+        };
+        let segments = super::segments(&toggled);
+        self.routes
+            .iter()
+            .any(|route| route.template.rank(&segments).is_some())
+            .then_some(toggled)
     }
 }
 
@@ -218,12 +248,36 @@ mod tests {
     }
 
     #[test]
+    fn a_path_with_its_trailing_slash_toggled_is_a_redirect() {
+        let r = router(&[
+            (Method::GET, "/catalog/"),
+            (Method::POST, "/items"),
+            (Method::GET, "/"),
+        ]);
+        let redirect = |path: &str| Match::RedirectSlash {
+            path: path.to_owned(),
+        };
+        assert_eq!(r.find(&Method::GET, "/catalog"), redirect("/catalog/"));
+        // Whatever the method: the redirect's target decides the answer.
+        assert_eq!(r.find(&Method::POST, "/catalog"), redirect("/catalog/"));
+        assert_eq!(r.find(&Method::GET, "/items/"), redirect("/items"));
+        assert_eq!(r.find(&Method::GET, "/items///"), redirect("/items"));
+        assert_eq!(r.find(&Method::GET, "/catalog//"), Match::NotFound);
+        assert_eq!(r.find(&Method::GET, "//"), Match::NotFound);
+        assert_eq!(r.find(&Method::GET, "/other"), Match::NotFound);
+        // A path a route matches is that route's, whatever the method.
+        assert!(matches!(
+            r.find(&Method::GET, "/items"),
+            Match::MethodNotAllowed { .. }
+        ));
+    }
+
+    #[test]
     fn nothing_is_normalised() {
         let r = router(&[(Method::GET, "/items/{id}")]);
         for path in [
             "/items",
             "/items/",
-            "/items/5/",
             "//items/5",
             "/items//5",
             "/Items/5",

@@ -1,7 +1,9 @@
 //! The host's `incoming-request`, as the app's `http::Request`.
 
 use http::StatusCode;
-use wasip2::http::types::{IncomingBody, IncomingRequest, Method as WasiMethod};
+use wasip2::http::types::{
+    IncomingBody, IncomingRequest, Method as WasiMethod, Scheme as WasiScheme,
+};
 use wasip2::io::streams::StreamError;
 
 use crate::error::HttpError;
@@ -35,9 +37,22 @@ pub(super) fn read(request: &IncomingRequest, limit: usize) -> Result<Request, R
     for (name, value) in headers {
         builder = builder.header(name, value);
     }
+    if let Some(scheme) = scheme(request) {
+        builder = builder.extension(scheme);
+    }
     builder.body(body).map_err(|error| {
         HttpError::bad_request(format!("Invalid request: {error}")).into_response()
     })
+}
+
+/// The scheme the request came in by, as the host says (the trailing-slash
+/// redirect writes it into its `Location`).
+fn scheme(request: &IncomingRequest) -> Option<http::uri::Scheme> {
+    match request.scheme()? {
+        WasiScheme::Http => Some(http::uri::Scheme::HTTP),
+        WasiScheme::Https => Some(http::uri::Scheme::HTTPS),
+        WasiScheme::Other(other) => other.parse().ok(),
+    }
 }
 
 /// Whether the request may have a body: reading one costs six calls into the

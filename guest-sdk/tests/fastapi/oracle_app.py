@@ -275,6 +275,25 @@ def redirect_after_post():
     return RedirectResponse("/redirects/old?from=post", status_code=303)
 
 
+# Starlette's redirect_slashes: a path no route matches but for its trailing
+# slash is answered 307 to the other spelling.
+
+
+@app.get("/shop/catalog/")
+def catalog():
+    return {"items": []}
+
+
+@app.post("/redirects/items")
+def redirect_items():
+    return {"created": True}
+
+
+@app.get("/redirects/users/{name}/")
+def redirect_user(name: str):
+    return {"name": name}
+
+
 # HTTP Basic: FastAPI's HTTPBasic, and a handler that checks what it gets.
 
 

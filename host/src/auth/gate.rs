@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 use wafer_contract::credentials::scopes_of;
 use wafer_contract::identity::REQUEST_ID_HEADER;
 use wafer_contract::path::Match;
+use wafer_contract::redirect::slash_location;
 
 use super::AuthError;
 use super::api_keys::ApiKeyStore;
@@ -258,6 +259,11 @@ impl Gate {
                     denied => denied,
                 }
             }
+            // FastAPI's trailing-slash redirect, answered here (the guest
+            // would answer the same) so that a path the document does not
+            // describe never reaches the guest; as in FastAPI, before any
+            // credential is asked for.
+            Match::RedirectSlash { path } => Verdict::Deny(redirect_slash(request, &path)),
             Match::NotFound => Verdict::Deny(reply::detail(StatusCode::NOT_FOUND, "Not Found")),
         }
     }
@@ -414,6 +420,14 @@ fn denial(status: StatusCode, detail: &str, challenge: String) -> Reply {
         reply.headers_mut().insert(WWW_AUTHENTICATE, value);
     }
     reply
+}
+
+/// FastAPI's 307 to `path`, the request's path with its trailing slash
+/// toggled (the scheme is the server's `http::uri::Scheme` extension).
+fn redirect_slash(request: &Parts, path: &str) -> Reply {
+    let scheme = request.extensions.get();
+    let location = slash_location(scheme, &request.headers, path, request.uri.query());
+    reply::redirect(StatusCode::TEMPORARY_REDIRECT, &location)
 }
 
 /// FastAPI's 405 for a path whose operations have other methods.

@@ -86,6 +86,12 @@ impl Component {
                 cpu,
             )
         });
+        // The scheme the server accepted the request by (a hand-made
+        // request, a test's, has none: plain HTTP).
+        let scheme = match request.extensions().get::<http::uri::Scheme>() {
+            Some(scheme) if *scheme == http::uri::Scheme::HTTPS => Scheme::Https,
+            _ => Scheme::Http,
+        };
         instance.state().begin_request();
         if let Some(log) = instance.state().log() {
             let request_id = request.headers().get(REQUEST_ID);
@@ -95,7 +101,7 @@ impl Component {
         let incoming = instance
             .state()
             .http()
-            .new_incoming_request(Scheme::Http, request)?;
+            .new_incoming_request(scheme, request)?;
         let response_out = instance.state().http().new_response_outparam(sender)?;
         let pre = self.pre.clone();
         let instances = self.instances.clone();

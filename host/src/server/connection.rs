@@ -22,6 +22,7 @@ use std::net::SocketAddr;
 
 use bytes::Bytes;
 use http::Request;
+use http::uri::Scheme;
 use hyper::body::{Body as HttpBody, Frame, Incoming, SizeHint};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -159,14 +160,14 @@ impl Server {
         tokio::spawn(async move {
             let Some(tls) = &server.tls else {
                 return server
-                    .serve_connection(&builder, stream, peer, stopping)
+                    .serve_connection(&builder, stream, peer, Scheme::HTTP, stopping)
                     .await;
             };
             let timeout = server.limits.header_timeout;
             match tokio::time::timeout(timeout, tls.accept(stream)).await {
                 Ok(Ok(stream)) => {
                     server
-                        .serve_connection(&builder, stream, peer, stopping)
+                        .serve_connection(&builder, stream, peer, Scheme::HTTPS, stopping)
                         .await
                 }
                 Ok(Err(error)) => debug!(%peer, "TLS handshake failed: {error}"),
@@ -177,11 +178,13 @@ impl Server {
 
     /// Serves the requests of one connection until it ends, has had no
     /// request in progress for the header timeout, or the server stops.
+    /// Each request carries the connection's `scheme` as an extension.
     async fn serve_connection<I>(
         self: &Arc<Self>,
         builder: &auto::Builder<TokioExecutor>,
         io: I,
         peer: SocketAddr,
+        scheme: Scheme,
         mut stopping: watch::Receiver<bool>,
     ) where
         I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
@@ -190,7 +193,8 @@ impl Server {
         let server = self.clone();
         let requests = activity.clone();
         let client = Peer { ip: peer.ip() };
-        let service = service_fn(move |request: Request<Incoming>| {
+        let service = service_fn(move |mut request: Request<Incoming>| {
+            request.extensions_mut().insert(scheme.clone());
             let in_flight = requests.start();
             let server = server.clone();
             async move {

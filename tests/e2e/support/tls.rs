@@ -120,6 +120,12 @@ impl TlsClient {
 
     /// `GET path` on this connection: the status and the body.
     pub(crate) fn get(&mut self, path: &str) -> Result<(u16, String), String> {
+        let response = self.fetch(path)?;
+        Ok((response.status().as_u16(), response.into_body()))
+    }
+
+    /// `GET path` on this connection: the whole response, its body as text.
+    pub(crate) fn fetch(&mut self, path: &str) -> Result<http::Response<String>, String> {
         let request = http::Request::get(format!("https://{}{path}", self.address))
             .header("host", "localhost")
             .body(Empty::<Bytes>::new())
@@ -131,14 +137,10 @@ impl TlsClient {
                 Sender::Http2(sender) => sender.send_request(request).await,
             }
             .map_err(|e| e.to_string())?;
-            let status = response.status().as_u16();
-            let body = response
-                .into_body()
-                .collect()
-                .await
-                .map_err(|e| e.to_string())?
-                .to_bytes();
-            Ok((status, String::from_utf8_lossy(&body).into_owned()))
+            let (parts, body) = response.into_parts();
+            let body = body.collect().await.map_err(|e| e.to_string())?.to_bytes();
+            let body = String::from_utf8_lossy(&body).into_owned();
+            Ok(http::Response::from_parts(parts, body))
         })
     }
 }

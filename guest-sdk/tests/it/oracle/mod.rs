@@ -287,6 +287,15 @@ fn answers_like_fastapi() {
         for (name, value) in &case.headers {
             request = request.header(name, value);
         }
+        // The host FastAPI's `TestClient` sends (a trailing-slash redirect
+        // writes it into its location), where the case names none.
+        if !case
+            .headers
+            .keys()
+            .any(|name| name.eq_ignore_ascii_case("host"))
+        {
+            request = request.header("host", "testserver");
+        }
         let response = request.send();
         let headers: BTreeMap<String, Vec<String>> = RECORDED_HEADERS
             .iter()

@@ -1,6 +1,8 @@
-//! The redirect routes of `oracle_app.py`: Starlette's `RedirectResponse`.
+//! The redirect routes of `oracle_app.py`: Starlette's `RedirectResponse`,
+//! and routes whose paths, with their trailing slash toggled, are redirected.
 
-use wafer::{App, Query, Redirect, get, post};
+use serde_json::{Value, json};
+use wafer::{App, Json, Path, Query, Redirect, get, post};
 
 #[get("/redirects/old")]
 fn redirect_old() -> Redirect {
@@ -17,11 +19,29 @@ fn redirect_after_post() -> Redirect {
     Redirect::see_other("/redirects/old?from=post")
 }
 
+#[get("/shop/catalog/")]
+fn catalog() -> Json<Value> {
+    Json(json!({"items": []}))
+}
+
+#[post("/redirects/items")]
+fn redirect_items() -> Json<Value> {
+    Json(json!({"created": true}))
+}
+
+#[get("/redirects/users/{name}/")]
+fn redirect_user(name: Path<String>) -> Json<Value> {
+    Json(json!({"name": *name}))
+}
+
 /// `app` with the redirect routes.
 pub(super) fn routes(app: App) -> App {
     app.routes(wafer::routes![
         redirect_old,
         redirect_to,
-        redirect_after_post
+        redirect_after_post,
+        catalog,
+        redirect_items,
+        redirect_user
     ])
 }

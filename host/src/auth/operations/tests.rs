@@ -62,6 +62,12 @@ fn operations_have_their_requirements_or_the_documents_default() {
     assert_eq!(found(&table, &Method::GET, "/public"), Some(&vec![vec![]]));
     assert_eq!(table.find(&Method::GET, "/nowhere"), Match::NotFound);
     assert_eq!(table.find(&Method::GET, "/items/"), Match::NotFound);
+    assert_eq!(
+        table.find(&Method::GET, "/items/5/"),
+        Match::RedirectSlash {
+            path: "/items/5".to_owned()
+        }
+    );
     assert!(matches!(
         table.find(&Method::PUT, "/items/5"),
         Match::MethodNotAllowed { .. }
@@ -239,6 +245,7 @@ proptest! {
             let gate = match table.find(&method, uri.path()) {
                 Match::Found { route, .. } => route[0][0].scheme.trim_start_matches('s').to_owned(),
                 Match::MethodNotAllowed { .. } => "405".to_owned(),
+                Match::RedirectSlash { .. } => "307".to_owned(),
                 Match::NotFound => "404".to_owned(),
             };
             let sdk = match served.status().as_u16() {
