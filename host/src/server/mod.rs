@@ -225,6 +225,7 @@ impl Server {
         }
         let (mut parts, body) = request.into_parts();
         strip_reserved_headers(&mut parts.headers);
+        host_from_authority(&mut parts);
         let admitted = match gate.check(deployed.rules(), &parts) {
             Verdict::Deny(refusal) => return (name, "gate", send(refusal)),
             Verdict::Allow(admitted) => admitted,
@@ -318,6 +319,20 @@ fn content_length(headers: &http::HeaderMap) -> Option<u64> {
     headers
         .get(CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok()?.parse().ok())
+}
+
+/// Gives an HTTP/2 request, whose host is its `:authority`, the `Host`
+/// header an HTTP/1.1 request carries (as ASGI servers do for FastAPI), so
+/// that the gate and the guest read the host one way: the trailing-slash
+/// redirect writes it into its location.
+fn host_from_authority(parts: &mut http::request::Parts) {
+    if parts.headers.contains_key(http::header::HOST) {
+        return;
+    }
+    let authority = parts.uri.authority().map(|authority| authority.as_str());
+    if let Some(Ok(host)) = authority.map(http::HeaderValue::from_str) {
+        parts.headers.insert(http::header::HOST, host);
+    }
 }
 
 fn strip_reserved_headers(headers: &mut http::HeaderMap) {
