@@ -37,6 +37,15 @@ pub(super) fn read(request: &IncomingRequest, limit: usize) -> Result<Request, R
     for (name, value) in headers {
         builder = builder.header(name, value);
     }
+    // wasmtime hands the host over as the request's authority, never as a
+    // `Host` header: the handler gets it back as `Host`, as under an ASGI
+    // server (the trailing-slash redirect writes it into its location).
+    let has_host = builder
+        .headers_ref()
+        .is_some_and(|headers| headers.contains_key(http::header::HOST));
+    if let Some(authority) = request.authority().filter(|_| !has_host) {
+        builder = builder.header(http::header::HOST, authority);
+    }
     if let Some(scheme) = scheme(request) {
         builder = builder.extension(scheme);
     }
