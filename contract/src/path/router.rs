@@ -146,9 +146,6 @@ impl<T> Router<T> {
     /// `path` with its trailing slash toggled (`/a` → `/a/`, `/a//` → `/a`),
     /// if a route of any method matches that; never for `/`.
     fn slash_toggled(&self, path: &str) -> Option<String> {
-        if path == "/" || path.is_empty() {
-            return None;
-        }
         let toggled = match path.trim_end_matches('/') {
             "" => return None,
             trimmed if trimmed.len() < path.len() => trimmed.to_owned(),
