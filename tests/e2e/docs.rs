@@ -75,6 +75,14 @@ fn the_merged_document_has_every_component_and_is_valid() {
             "/graphql",
             "/graphql/graphiql",
             "/graphql/graphiql/{file}",
+            "/shop/login",
+            "/shop/me",
+            "/shop/upload",
+            "/shop/orders",
+            "/shop/orders/{order_id}",
+            "/shop/catalog/",
+            "/shop/old",
+            "/shop/admin",
         ]
     );
     assert_eq!(

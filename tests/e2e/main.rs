@@ -26,6 +26,7 @@ mod rate_limits;
 mod redis;
 mod reload;
 mod security;
+mod shop;
 mod startup;
 mod stores;
 mod support;

@@ -8,8 +8,11 @@
 //! constraints as utoipa `#[schema(...)]` options (or, for `items(...)`,
 //! which utoipa has no option for, a `schema_with` function that adds them
 //! to the field's schema); and it generates a check
-//! that does not compile unless each constraint fits its field's type. It
-//! derives utoipa's `ToSchema` for the type.
+//! that does not compile unless each constraint fits its field's type. A
+//! `Maybe<T>` field (`wafer::types::Maybe`), constrained or not, gets
+//! `#[serde(default, skip_serializing_if = ...)]`, so that an unset field is
+//! left out when written, and `T`'s schema. It derives utoipa's `ToSchema`
+//! for the type.
 
 use proc_macro2::TokenStream as TokenStream2;
 use quote::{format_ident, quote, quote_spanned};
@@ -58,8 +61,8 @@ pub(crate) fn expand(item: Item) -> syn::Result<TokenStream2> {
     }
 }
 
-/// Rewrites the constrained fields; returns the generated helper functions
-/// and the type checks of their constraints.
+/// Rewrites the constrained and the `Maybe` fields; returns the generated
+/// helper functions and the type checks of the constraints.
 fn constrain_fields(
     model: &syn::Ident,
     attrs: &[Attribute],
@@ -68,64 +71,101 @@ fn constrain_fields(
     let mut helpers = Vec::new();
     let mut checks = Vec::new();
     for (index, field) in fields.iter_mut().enumerate() {
-        let Some(constraints) = FieldConstraints::take(&mut field.attrs)? else {
-            continue;
-        };
-        if !derives(attrs, "Deserialize") {
-            return Err(syn::Error::new_spanned(
-                model,
-                "put #[wafer::model] above #[derive(Deserialize)] so that the constraints reach serde",
-            ));
+        let constraints = FieldConstraints::take(&mut field.attrs)?;
+        if let Some(constraints) = constraints {
+            let (helper, check) = constrain_field(model, attrs, index, field, &constraints)?;
+            helpers.extend(helper);
+            checks.push(check);
         }
-        let name = field
-            .ident
-            .as_ref()
-            .map_or_else(|| index.to_string(), ToString::to_string);
-        let helper = format_ident!(
-            "__wafer_constrained_{}_{}",
-            model,
-            name.trim_start_matches("r#")
-        );
-        let helper_name = helper.to_string();
-        let ty = &field.ty;
-        helpers.push(deserialize_helper(&helper, &constraints, ty));
-        checks.push(constraints.type_checks(&quote!(#ty)));
-        field
-            .attrs
-            .push(syn::parse_quote!(#[serde(deserialize_with = #helper_name)]));
-        if is_option(&field.ty) && !has_serde_default(&field.attrs) {
-            field.attrs.push(syn::parse_quote!(#[serde(default)]));
-        }
-        if constraints.constrains_items() {
-            // utoipa leaves a `schema_with` field's doc comment out.
-            let description = match doc_comment(&field.attrs) {
-                Some(text) => quote!(::core::option::Option::Some(#text)),
-                None => quote!(::core::option::Option::None),
-            };
-            let constraints_value = constraints.tokens();
-            let schema =
-                format_ident!("__wafer_schema_{}_{}", model, name.trim_start_matches("r#"));
-            helpers.push(quote! {
-                #[doc(hidden)]
-                #[allow(non_snake_case)]
-                fn #schema() -> ::wafer::__private::schema_scope::utoipa::openapi::RefOr<
-                    ::wafer::__private::schema_scope::utoipa::openapi::Schema,
-                > {
-                    static CONSTRAINTS: ::wafer::validation::Constraints = #constraints_value;
-                    ::wafer::__private::constrained_schema::<#ty>(&CONSTRAINTS, #description)
-                }
-            });
-            field
-                .attrs
-                .push(syn::parse_quote!(#[schema(schema_with = #schema)]));
-        } else {
-            let options = constraints.schema_options(is_list(&field.ty));
-            field
-                .attrs
-                .push(syn::parse_quote!(#[schema(#(#options),*)]));
+        if let Some(inner) = maybe_inner(&field.ty) {
+            mark_maybe(field, inner);
         }
     }
     Ok((helpers, checks))
+}
+
+/// A `Maybe<T>` field's serde options and schema (see the module's doc).
+fn mark_maybe(field: &mut syn::Field, inner: Type) {
+    if !has_serde_default(&field.attrs) {
+        field.attrs.push(syn::parse_quote!(#[serde(default)]));
+    }
+    if !has_serde_option(&field.attrs, "skip_serializing_if") {
+        field.attrs.push(syn::parse_quote!(
+            #[serde(skip_serializing_if = "::wafer::types::Maybe::is_unset")]
+        ));
+    }
+    if !has_option(&field.attrs, "schema", "schema_with")
+        && !has_option(&field.attrs, "schema", "value_type")
+    {
+        field
+            .attrs
+            .push(syn::parse_quote!(#[schema(value_type = #inner)]));
+    }
+}
+
+/// Rewrites one constrained field; returns its generated helper functions
+/// and the type check of its constraints.
+fn constrain_field(
+    model: &syn::Ident,
+    attrs: &[Attribute],
+    index: usize,
+    field: &mut syn::Field,
+    constraints: &FieldConstraints,
+) -> syn::Result<(Vec<TokenStream2>, TokenStream2)> {
+    let mut helpers = Vec::new();
+    if !derives(attrs, "Deserialize") {
+        return Err(syn::Error::new_spanned(
+            model,
+            "put #[wafer::model] above #[derive(Deserialize)] so that the constraints reach serde",
+        ));
+    }
+    let name = field
+        .ident
+        .as_ref()
+        .map_or_else(|| index.to_string(), ToString::to_string);
+    let helper = format_ident!(
+        "__wafer_constrained_{}_{}",
+        model,
+        name.trim_start_matches("r#")
+    );
+    let helper_name = helper.to_string();
+    let ty = &field.ty;
+    helpers.push(deserialize_helper(&helper, constraints, ty));
+    let check = constraints.type_checks(&quote!(#ty));
+    field
+        .attrs
+        .push(syn::parse_quote!(#[serde(deserialize_with = #helper_name)]));
+    if is_option(&field.ty) && !has_serde_default(&field.attrs) {
+        field.attrs.push(syn::parse_quote!(#[serde(default)]));
+    }
+    if constraints.constrains_items() {
+        // utoipa leaves a `schema_with` field's doc comment out.
+        let description = match doc_comment(&field.attrs) {
+            Some(text) => quote!(::core::option::Option::Some(#text)),
+            None => quote!(::core::option::Option::None),
+        };
+        let constraints_value = constraints.tokens();
+        let schema = format_ident!("__wafer_schema_{}_{}", model, name.trim_start_matches("r#"));
+        helpers.push(quote! {
+            #[doc(hidden)]
+            #[allow(non_snake_case)]
+            fn #schema() -> ::wafer::__private::schema_scope::utoipa::openapi::RefOr<
+                ::wafer::__private::schema_scope::utoipa::openapi::Schema,
+            > {
+                static CONSTRAINTS: ::wafer::validation::Constraints = #constraints_value;
+                ::wafer::__private::constrained_schema::<#ty>(&CONSTRAINTS, #description)
+            }
+        });
+        field
+            .attrs
+            .push(syn::parse_quote!(#[schema(schema_with = #schema)]));
+    } else {
+        let options = constraints.schema_options(is_list(&field.ty));
+        field
+            .attrs
+            .push(syn::parse_quote!(#[schema(#(#options),*)]));
+    }
+    Ok((helpers, check))
 }
 
 /// The `deserialize_with` function of a constrained field: it hands the
@@ -231,9 +271,15 @@ fn has_serde_default(attrs: &[Attribute]) -> bool {
 /// Whether a `#[serde(...)]` among `attrs` holds the option `name`
 /// (`name`, `name = ...` or `name(...)`).
 pub(crate) fn has_serde_option(attrs: &[Attribute], name: &str) -> bool {
+    has_option(attrs, "serde", name)
+}
+
+/// Whether an `#[attribute(...)]` among `attrs` holds the option `name`
+/// (`name`, `name = ...` or `name(...)`).
+fn has_option(attrs: &[Attribute], attribute: &str, name: &str) -> bool {
     attrs
         .iter()
-        .filter(|attr| attr.path().is_ident("serde"))
+        .filter(|attr| attr.path().is_ident(attribute))
         .any(|attr| {
             let mut found = false;
             let _ = attr.parse_nested_meta(|meta| {
@@ -272,11 +318,19 @@ fn is_option(ty: &Type) -> bool {
     outer(ty).is_some_and(|(name, _)| name == "Option")
 }
 
+/// `T` of a `Maybe<T>` (by the last segment of the type's path).
+fn maybe_inner(ty: &Type) -> Option<Type> {
+    match outer(ty) {
+        Some((name, Some(inner))) if name == "Maybe" => Some(inner.clone()),
+        _ => None,
+    }
+}
+
 /// Whether lengths count items (lists and sets) rather than characters,
-/// looking through `Option`.
+/// looking through `Option` and `Maybe`.
 pub(crate) fn is_list(ty: &Type) -> bool {
     match outer(ty) {
-        Some((name, Some(inner))) if name == "Option" => is_list(inner),
+        Some((name, Some(inner))) if name == "Option" || name == "Maybe" => is_list(inner),
         Some((name, _)) => matches!(
             name.as_str(),
             "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "IndexSet" | "SmallVec"

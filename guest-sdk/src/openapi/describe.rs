@@ -87,31 +87,42 @@ impl<T: ToSchema> DescribeArgument for Cookie<T> {
     }
 }
 
+/// What every form and file argument adds: validation's 422, and the 400
+/// FastAPI answers to a multipart body it cannot read.
+fn describe_form_body(operation: &mut OperationSpec) {
+    operation.mark_validated();
+    operation.add_response(
+        400,
+        "Bad Request: the multipart body cannot be read",
+        Some(detail()),
+    );
+}
+
 impl<T: ToSchema> DescribeArgument for Form<T> {
     fn describe(operation: &mut OperationSpec, argument: &Argument) {
         operation.add_form::<T>(argument.name(), argument.constraints());
-        operation.mark_validated();
+        describe_form_body(operation);
     }
 }
 
 impl DescribeArgument for UploadFile {
     fn describe(operation: &mut OperationSpec, argument: &Argument) {
         operation.add_form_file(argument.name(), FileField::One);
-        operation.mark_validated();
+        describe_form_body(operation);
     }
 }
 
 impl DescribeArgument for Option<UploadFile> {
     fn describe(operation: &mut OperationSpec, argument: &Argument) {
         operation.add_form_file(argument.name(), FileField::Optional);
-        operation.mark_validated();
+        describe_form_body(operation);
     }
 }
 
 impl DescribeArgument for Vec<UploadFile> {
     fn describe(operation: &mut OperationSpec, argument: &Argument) {
         operation.add_form_file(argument.name(), FileField::Many);
-        operation.mark_validated();
+        describe_form_body(operation);
     }
 }
 

@@ -14,9 +14,10 @@ use crate::openapi::{DescribeArgument, OperationSpec};
 /// not decode is answered `401 {"detail":"Not authenticated"}` with
 /// `WWW-Authenticate: Basic`, and the handler does not run. Checking them is
 /// the handler's work; the documentation gets the scheme `HTTPBasic`.
-/// (`wafer serve` cannot check Basic credentials at the edge yet, and so
-/// refuses at start-up, naming it, a component whose document requires
-/// them; Spin and `wasmtime serve` run it as it is.)
+/// `wafer serve` checks them at the edge too, before the guest runs, against
+/// the users file of `[auth.schemes.HTTPBasic] users = "users.toml"` (and
+/// refuses at start-up a component that requires them without one); Spin and
+/// `wasmtime serve` run the component as it is.
 ///
 /// ```
 /// use wafer::security::HttpBasic;

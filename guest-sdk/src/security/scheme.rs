@@ -28,6 +28,7 @@ pub enum ApiKeyLocation {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Kind {
     Bearer,
+    Basic,
     ApiKey(ApiKeyLocation, String),
     OAuth2 {
         password: Option<String>,
@@ -43,6 +44,7 @@ pub(crate) enum Kind {
 ///
 /// let bearer = Scheme::bearer().description("JWTs from our identity provider");
 /// let key = Scheme::api_key_header("x-api-key");
+/// let basic = Scheme::http_basic();
 /// let oauth2 = Scheme::oauth2_password("/token")
 ///     .client_credentials("/token")
 ///     .scope("items:read", "Read items");
@@ -57,6 +59,14 @@ impl Scheme {
     /// HTTP bearer authentication with JWTs: `Authorization: Bearer <token>`.
     pub fn bearer() -> Scheme {
         Scheme::of(Kind::Bearer)
+    }
+
+    /// HTTP Basic authentication: `Authorization: Basic <user:password>`.
+    /// The Wafer host checks the password against a users file
+    /// (`[auth.schemes.<name>] users = "users.toml"`) and forwards the user
+    /// as the identity's `sub`, with the scopes the file gives them.
+    pub fn http_basic() -> Scheme {
+        Scheme::of(Kind::Basic)
     }
 
     /// An API key in the request header `name`.
@@ -133,6 +143,7 @@ impl Scheme {
     pub(crate) fn to_openapi(&self) -> Value {
         let mut value = match &self.kind {
             Kind::Bearer => json!({"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}),
+            Kind::Basic => json!({"type": "http", "scheme": "basic"}),
             Kind::ApiKey(location, name) => {
                 let location = match location {
                     ApiKeyLocation::Header => "header",
@@ -176,7 +187,8 @@ impl Scheme {
     pub(crate) fn challenge(&self) -> &'static str {
         match self.kind {
             Kind::ApiKey(..) => "APIKey",
-            _ => "Bearer",
+            Kind::Basic => "Basic",
+            Kind::Bearer | Kind::OAuth2 { .. } => "Bearer",
         }
     }
 }

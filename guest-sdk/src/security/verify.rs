@@ -66,10 +66,11 @@ fn standalone(
 ) -> Result<Value, Refusal> {
     if !schemes
         .iter()
-        .any(|(_, scheme)| !matches!(scheme.kind, Kind::ApiKey(..)))
+        .any(|(_, scheme)| matches!(scheme.kind, Kind::Bearer | Kind::OAuth2 { .. }))
     {
         return Err(Refusal::Unconfigured(
-            "API keys are checked by the Wafer host; this component is not running behind it"
+            "API keys and Basic users are checked by the Wafer host; this component is not \
+             running behind it"
                 .into(),
         ));
     }

@@ -31,6 +31,7 @@ use serde_json::Value;
 use crate::app::App;
 use crate::runtime::block_on;
 
+pub mod fastapi;
 mod response;
 mod stream;
 

@@ -34,13 +34,18 @@
 //! | [`Date`] | `datetime.date` | `string`, `format: date` |
 //! | [`DateTime`] | `datetime.datetime` | `string`, `format: date-time` |
 //! | [`Decimal`] | `decimal.Decimal` | `string` |
+//!
+//! [`Maybe<T>`](Maybe) is a field that knows whether it was set: FastAPI's
+//! `response_model_exclude_unset`, in the type.
 
 mod dates;
 mod decimal;
+mod maybe;
 mod uuid;
 
 pub use self::dates::{Date, DateTime};
 pub use self::decimal::{Decimal, ParseDecimalError};
+pub use self::maybe::Maybe;
 pub use self::uuid::Uuid;
 
 /// Implements what a type read in a text format shares: serialization as

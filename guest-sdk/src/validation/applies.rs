@@ -3,8 +3,8 @@
 //! `le` and `multiple_of` need a [`Number`], `min_length` and `max_length`
 //! a type that [`HasLength`], `pattern` a [`Text`], `max_digits` and
 //! `decimal_places` a [`Digits`], and `items(...)` a [`List`], whose
-//! [`List::Item`] its constraints must fit. `Option<T>` is
-//! constrained as `T` is.
+//! [`List::Item`] its constraints must fit. `Option<T>` and
+//! [`Maybe<T>`](crate::types::Maybe) are constrained as `T` is.
 //!
 //! Implement them for a type of your own that deserializes from what the
 //! constraint checks (a number, a string, or a list):

@@ -77,8 +77,11 @@ where
     }
     // Fast path: a valid body of the exact types needs only serde_json, with
     // the constraints of the body and of model fields checked as it reads
-    // (see `constrained`). Anything else goes to the validating pass.
-    if let Some(Ok(value)) = checked::fast_path(|| read_checked::<T>(body, constraints)) {
+    // (see `constrained`). Anything else goes to the validating pass, and so
+    // does a body that is a list: serde reads a struct from a list too, and
+    // Pydantic does not.
+    let list = body.trim_ascii_start().starts_with(b"[");
+    if !list && let Some(Ok(value)) = checked::fast_path(|| read_checked::<T>(body, constraints)) {
         return Ok(value);
     }
     match serde_json::from_slice::<Value>(body) {

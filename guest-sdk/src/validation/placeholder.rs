@@ -10,6 +10,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
 
 use super::constrained::take_handed_over;
 use super::de::DeError;
+use super::format;
 use super::union;
 
 /// See the module documentation.
@@ -102,6 +103,12 @@ impl<'de> Deserializer<'de> for Placeholder {
             return visitor.visit_enum(FirstVariant {
                 variant: tags.variant_name(0),
             });
+        }
+        // A format's is its valid placeholder text.
+        if let Some(format) = format::by_marker(name) {
+            return visitor.visit_newtype_struct(
+                de::value::BorrowedStrDeserializer::<DeError>::new(format.placeholder),
+            );
         }
         visitor.visit_newtype_struct(self)
     }

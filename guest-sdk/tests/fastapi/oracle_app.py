@@ -159,14 +159,9 @@ def digits(d: list[Digit] = Query([])):
 
 
 # Cookies: read as parameters (one, typed and constrained, a model of them),
-# set on the response, in FastAPI's error order among the other sources.
-
-
-@app.get("/cookies/me")
-def cookie_me(session: Optional[str] = Cookie(None)):
-    if session is None:
-        raise HTTPException(401, "Not logged in")
-    return {"session": session}
+# set on the response, in FastAPI's error order among the other sources. (The
+# shop's twin, examples/shop/fastapi_app.py, has the session cookie, the login
+# form, the upload and the catalog's redirects: its oracle holds their cases.)
 
 
 @app.get("/cookies/typed")
@@ -209,17 +204,6 @@ def cookie_theme(response: Response):
 # Forms: fields one by one, a form model, and among the other sources.
 
 
-@app.post("/forms/login")
-def form_login(
-    response: Response,
-    username: str = Form(min_length=3),
-    password: str = Form(min_length=8),
-    remember: bool = Form(False),
-):
-    response.set_cookie("session", f"s-{username}", httponly=True, max_age=3600 if remember else None)
-    return {"username": username, "remember": remember}
-
-
 class Signup(BaseModel):
     name: str = Field(min_length=1, max_length=10)
     age: int = Field(ge=18)
@@ -241,12 +225,6 @@ def form_mixed(p: int, q: int, n: int = Form(), note: str = Form("")):
 # not ones.
 
 
-@app.post("/files/upload")
-async def file_upload(file: UploadFile, note: str = Form("", max_length=100)):
-    data = await file.read()
-    return {"filename": file.filename, "content_type": file.content_type, "size": len(data), "note": note}
-
-
 @app.post("/files/many")
 async def file_many(files: list[UploadFile], label: Optional[str] = Form(None)):
     return {"names": [f.filename for f in files], "sizes": [len(await f.read()) for f in files], "label": label}
@@ -258,11 +236,6 @@ async def file_optional(file: Optional[UploadFile] = None):
 
 
 # Redirects: Starlette's RedirectResponse, its statuses and location encoding.
-
-
-@app.get("/redirects/old")
-def redirect_old():
-    return RedirectResponse("/shop/catalog/", status_code=308)
 
 
 @app.get("/redirects/to")
@@ -277,11 +250,6 @@ def redirect_after_post():
 
 # Starlette's redirect_slashes: a path no route matches but for its trailing
 # slash is answered 307 to the other spelling.
-
-
-@app.get("/shop/catalog/")
-def catalog():
-    return {"items": []}
 
 
 @app.post("/redirects/items")

@@ -2,23 +2,37 @@
 
 Regenerate after changing `cases.json` or `oracle_app.py`:
 
-    pip install fastapi httpx
+    pip install fastapi==0.165.0 httpx python-multipart
     python3 guest-sdk/tests/fastapi/record.py
+
+or, for another app and its folder of `cases.json` (an example's twin):
+
+    python3 guest-sdk/tests/fastapi/record.py examples/shop/fastapi_app.py examples/shop/oracle
 """
 
+import importlib.util
 import json
 import pathlib
+import sys
 
 from fastapi.testclient import TestClient
 
-from oracle_app import app
+here = pathlib.Path(__file__).parent
+app_file, folder = (
+    (pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]))
+    if len(sys.argv) == 3
+    else (here / "oracle_app.py", here)
+)
+spec = importlib.util.spec_from_file_location(app_file.stem, app_file)
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+app = module.app
 
 # The response headers recorded (when FastAPI sends them) and compared;
 # `tests/it/oracle` compares the same list.
 RECORDED_HEADERS = ["location", "set-cookie", "www-authenticate"]
 
-here = pathlib.Path(__file__).parent
-cases = json.loads((here / "cases.json").read_text())
+cases = json.loads((folder / "cases.json").read_text())
 client = TestClient(app)
 answers = []
 for case in cases:
@@ -41,5 +55,5 @@ for case in cases:
     if headers:
         answer["headers"] = headers
     answers.append(answer)
-(here / "answers.json").write_text(json.dumps(answers, indent=1, ensure_ascii=False) + "\n")
+(folder / "answers.json").write_text(json.dumps(answers, indent=1, ensure_ascii=False) + "\n")
 print(f"recorded {len(answers)} answers")

@@ -1,13 +1,13 @@
 //! Where a request carries its credentials: the `Authorization` header for
-//! bearer tokens; a header, query parameter or cookie for API keys, as the
-//! scheme in the component's document says.
+//! bearer tokens and HTTP Basic; a header, query parameter or cookie for API
+//! keys, as the scheme in the component's document says.
 
 use std::borrow::Cow;
 
 use http::header::{AUTHORIZATION, COOKIE};
 use http::request::Parts;
 use serde_json::Value;
-use wafer_contract::credentials::bearer_token;
+use wafer_contract::credentials::{basic_credentials, bearer_token};
 use wafer_contract::{cookie, query};
 
 /// Where a scheme's credential is.
@@ -15,6 +15,8 @@ use wafer_contract::{cookie, query};
 pub(crate) enum Credential {
     /// `Authorization: Bearer <token>`.
     Bearer,
+    /// `Authorization: Basic <base64 of user:password>`.
+    Basic,
     /// An API key in a header, query parameter or cookie of this name.
     ApiKey { location: KeyLocation, name: String },
 }
@@ -44,6 +46,7 @@ impl Credential {
         let field = |name: &str| scheme.get(name).and_then(Value::as_str).unwrap_or_default();
         match field("type") {
             "http" if field("scheme").eq_ignore_ascii_case("bearer") => Ok(Credential::Bearer),
+            "http" if field("scheme").eq_ignore_ascii_case("basic") => Ok(Credential::Basic),
             "oauth2" | "openIdConnect" => Ok(Credential::Bearer),
             "apiKey" => {
                 let location = match field("in") {
@@ -62,7 +65,7 @@ impl Credential {
                 })
             }
             "http" => Err(format!(
-                "HTTP {:?} authentication is not supported at the edge; use bearer, oauth2 or apiKey",
+                "HTTP {:?} authentication is not supported at the edge; use bearer, basic, oauth2 or apiKey",
                 field("scheme")
             )),
             other => Err(format!("a scheme of type {other:?} is not supported")),
@@ -73,6 +76,7 @@ impl Credential {
     pub(crate) fn challenge(&self) -> &'static str {
         match self {
             Credential::Bearer => "Bearer",
+            Credential::Basic => "Basic",
             Credential::ApiKey { .. } => "APIKey",
         }
     }
@@ -87,6 +91,14 @@ impl Credential {
                     .map_or(Presented::Missing, |token| {
                         Presented::Value(Cow::Borrowed(token))
                     }),
+                other => other,
+            },
+            // The header as it is: the verifier decodes the user and
+            // password. What FastAPI cannot decode is no credential.
+            Credential::Basic => match one_header(request, AUTHORIZATION.as_str()) {
+                Presented::Value(value) if basic_credentials(&value).is_none() => {
+                    Presented::Missing
+                }
                 other => other,
             },
             Credential::ApiKey {
@@ -185,7 +197,19 @@ mod tests {
             cookie.find(&parts("/", &[("cookie", "a=1; session=s1")])),
             value("s1")
         );
-        assert!(Credential::of_scheme(&json!({"type": "http", "scheme": "basic"})).is_err());
+        let basic = Credential::of_scheme(&json!({"type": "http", "scheme": "Basic"})).expect("ok");
+        assert_eq!(
+            basic.find(&parts("/", &[("authorization", "basic YTpi")])),
+            value("basic YTpi")
+        );
+        for unreadable in ["Basic bm9jb2xvbg==", "Basic", "Bearer YTpi", "Basic !!!"] {
+            assert_eq!(
+                basic.find(&parts("/", &[("authorization", unreadable)])),
+                Presented::Missing,
+                "{unreadable}: FastAPI answers Not authenticated"
+            );
+        }
+        assert!(Credential::of_scheme(&json!({"type": "http", "scheme": "digest"})).is_err());
     }
 
     #[test]

@@ -3,20 +3,22 @@
 //! guest instance exists; and refuses what it cannot match to an operation.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::header::{ALLOW, WWW_AUTHENTICATE};
+use http::header::{ALLOW, RETRY_AFTER, WWW_AUTHENTICATE};
 use http::request::Parts;
 use http::{HeaderValue, Method, StatusCode};
 use serde_json::{Map, Value, json};
-use wafer_contract::credentials::scopes_of;
+use wafer_contract::credentials::{basic_credentials, scopes_of};
 use wafer_contract::identity::REQUEST_ID_HEADER;
 use wafer_contract::path::Match;
 use wafer_contract::redirect::slash_location;
 
 use super::AuthError;
 use super::api_keys::ApiKeyStore;
+use super::basic::{BasicProblem, BasicUsers};
 use super::credentials::{Credential, Presented};
 use super::identity::IdentitySigner;
 use super::jwt::{JwtVerifier, TokenProblem};
@@ -29,6 +31,7 @@ use crate::reply::{self, Reply};
 enum Verifier {
     Jwt(JwtVerifier),
     ApiKeys(ApiKeyStore),
+    Users(Box<BasicUsers>),
 }
 
 /// The gate's rules for one component: its operations, the schemes they
@@ -58,7 +61,7 @@ pub enum Verdict {
 pub struct Admitted {
     /// The `wafer-identity` header to forward, if a credential was verified.
     pub identity: Option<HeaderValue>,
-    /// The `sub` of the bearer token it verified, if any.
+    /// The `sub` of the bearer token, or the Basic user, it verified, if any.
     pub subject: Option<String>,
     /// The name of the API key it verified, if any.
     pub api_key: Option<String>,
@@ -69,6 +72,12 @@ enum Outcome {
     Missing,
     Invalid(TokenProblem),
     Scope(Vec<String>),
+    /// Not checked now: 429 when too many passwords were tried, 503 when
+    /// every password checker is busy; try again after `seconds`.
+    Later {
+        status: StatusCode,
+        seconds: u64,
+    },
 }
 
 /// Checks requests against their operations' security requirements. Made
@@ -209,6 +218,9 @@ impl Gate {
                     Some(SchemeSettings::ApiKeys(path)) => {
                         Verifier::ApiKeys(ApiKeyStore::load(scheme, path)?)
                     }
+                    Some(SchemeSettings::Users(path)) => {
+                        Verifier::Users(Box::new(BasicUsers::load(scheme, path)?))
+                    }
                     // Without a token endpoint there is nobody to issue them.
                     Some(SchemeSettings::IssuedHere) => {
                         return Err(problem(
@@ -227,9 +239,13 @@ impl Gate {
         };
         match (&credential, &*verifier) {
             (Credential::Bearer, Verifier::Jwt(_))
+            | (Credential::Basic, Verifier::Users(_))
             | (Credential::ApiKey { .. }, Verifier::ApiKeys(_)) => Ok((credential, verifier)),
             (Credential::Bearer, _) => Err(problem(format!(
                 "it is a bearer-token scheme, but [auth.schemes.{scheme}] configures API keys"
+            ))),
+            (Credential::Basic, _) => Err(problem(format!(
+                "it is an HTTP Basic scheme: [auth.schemes.{scheme}] needs `users` (a users file)"
             ))),
             (Credential::ApiKey { .. }, _) => Err(problem(format!(
                 "it is an API-key scheme: [auth.schemes.{scheme}] needs `api_keys`"
@@ -241,20 +257,21 @@ impl Gate {
     /// document declares security, a request for no documented operation is
     /// refused: 404 for a path it does not describe; for a path it describes
     /// with other methods, what the path's operations would answer (401 or
-    /// 403 without their credentials), else 405.
-    pub fn check(&self, gate: &ComponentGate, request: &Parts) -> Verdict {
+    /// 403 without their credentials), else 405. `client` is whose password
+    /// checks are throttled.
+    pub async fn check(&self, gate: &ComponentGate, request: &Parts, client: IpAddr) -> Verdict {
         if !gate.operations.is_secured() {
             return Verdict::Allow(Admitted::default());
         }
         match gate.operations.find(&request.method, request.uri.path()) {
-            Match::Found { route, .. } => self.admit(gate, route, request),
+            Match::Found { route, .. } => self.admit(gate, route, request, client).await,
             _ if gate.allow_undocumented => Verdict::Allow(Admitted::default()),
             Match::MethodNotAllowed { allowed } => {
                 let alternatives: Vec<Requirement> = allowed
                     .iter()
                     .flat_map(|(_, alternatives)| alternatives.iter().cloned())
                     .collect();
-                match self.admit(gate, &alternatives, request) {
+                match self.admit(gate, &alternatives, request, client).await {
                     Verdict::Allow(_) => Verdict::Deny(method_not_allowed(&allowed)),
                     denied => denied,
                 }
@@ -271,16 +288,17 @@ impl Gate {
     /// Lets the request through if it meets one of `alternatives`, with the
     /// identities it proved; else the refusal of the alternative it came
     /// closest to meeting.
-    fn admit(
+    async fn admit(
         &self,
         gate: &ComponentGate,
         alternatives: &[Requirement],
         request: &Parts,
+        client: IpAddr,
     ) -> Verdict {
         let mut worst: Option<(Outcome, &Credential)> = None;
         let mut challenges: Vec<&'static str> = Vec::new();
         for requirement in alternatives {
-            match check_requirement(gate, requirement, request) {
+            match check_requirement(gate, requirement, request, client).await {
                 Ok(identities) if identities.is_empty() => {
                     return Verdict::Allow(Admitted::default());
                 }
@@ -299,6 +317,13 @@ impl Gate {
             }
         }
         Verdict::Deny(match worst {
+            Some((Outcome::Later { status, seconds }, _)) => {
+                let mut reply = reply::detail(status, "Too many password checks: try again later");
+                reply
+                    .headers_mut()
+                    .insert(RETRY_AFTER, HeaderValue::from(seconds));
+                reply
+            }
             Some((Outcome::Scope(missing), _)) => denial(
                 StatusCode::FORBIDDEN,
                 "Not enough permissions",
@@ -315,6 +340,7 @@ impl Gate {
                         "Bearer error=\"invalid_token\", error_description=\"{}\"",
                         problem.description()
                     ),
+                    Credential::Basic => "Basic".to_owned(),
                     Credential::ApiKey { .. } => "APIKey".to_owned(),
                 },
             ),
@@ -330,10 +356,12 @@ impl Gate {
 /// Who `identities` (verified claims by scheme) are, with the header that
 /// forwards them for this request.
 fn admitted(gate: &ComponentGate, identities: Map<String, Value>, request: &Parts) -> Admitted {
-    let sub_of = |bearer: bool| {
+    // A user's (a token's or a Basic user's) name, or an API key's.
+    let sub_of = |user: bool| {
         identities.iter().find_map(|(scheme, claims)| {
             let (credential, _) = gate.schemes.get(scheme)?;
-            (matches!(credential, Credential::Bearer) == bearer)
+            let of_user = matches!(credential, Credential::Bearer | Credential::Basic);
+            (of_user == user)
                 .then(|| claims.get("sub")?.as_str().map(str::to_owned))
                 .flatten()
         })
@@ -357,10 +385,11 @@ fn admitted(gate: &ComponentGate, identities: Map<String, Value>, request: &Part
 }
 
 /// The identities by scheme if every scheme of `requirement` passes.
-fn check_requirement<'g>(
+async fn check_requirement<'g>(
     gate: &'g ComponentGate,
     requirement: &Requirement,
     request: &Parts,
+    client: IpAddr,
 ) -> Result<Map<String, Value>, (Outcome, &'g Credential)> {
     let mut identities = Map::new();
     for needed in requirement {
@@ -378,6 +407,9 @@ fn check_requirement<'g>(
                 .find(&key)
                 .map(|key| json!({ "sub": key.name, "scopes": key.scopes }))
                 .ok_or(Outcome::Invalid(TokenProblem::UnknownKey)),
+            (Presented::Value(header), Verifier::Users(users)) => {
+                check_basic(users, &header, client).await
+            }
         }
         .and_then(|claims| {
             let granted = scopes_of(&claims);
@@ -406,7 +438,31 @@ fn rank(outcome: &Outcome) -> u8 {
         Outcome::Missing => 0,
         Outcome::Invalid(_) => 1,
         Outcome::Scope(_) => 2,
+        Outcome::Later { .. } => 3,
     }
+}
+
+/// The claims of the user an `Authorization: Basic` header names, if the
+/// password is theirs.
+async fn check_basic(users: &BasicUsers, header: &str, client: IpAddr) -> Result<Value, Outcome> {
+    // `Credential::find` passed on only headers that decode.
+    let Some((user, password)) = basic_credentials(header) else {
+        return Err(Outcome::Missing);
+    };
+    users
+        .verify(&user, &password, client)
+        .await
+        .map_err(|problem| match problem {
+            BasicProblem::Wrong => Outcome::Invalid(TokenProblem::UnknownKey),
+            BasicProblem::Throttled(throttled) => Outcome::Later {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                seconds: throttled.retry_after.as_secs_f64().ceil().max(1.0) as u64,
+            },
+            BasicProblem::Busy => Outcome::Later {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                seconds: 1,
+            },
+        })
 }
 
 fn pointer_escape(name: &str) -> String {

@@ -6,8 +6,8 @@
 //!
 //! The manifest's `[auth]` section says how each scheme is checked (see
 //! [`AuthSettings`](crate::manifest::AuthSettings)). Layers: `credentials`
-//! finds a credential in a request; `jwt` and `api_keys` verify one;
-//! `operations` finds a request's operation and its requirements, with the
+//! finds a credential in a request; `jwt`, `api_keys` and `basic` verify
+//! one; `operations` finds a request's operation and its requirements, with the
 //! path rules of [`wafer_contract`]; `identity` signs what is forwarded;
 //! [`token`] is the OAuth2 token endpoint. [`Gate`] puts them together;
 //! what it refuses is a [`Reply`](crate::reply::Reply) that the server
@@ -15,6 +15,7 @@
 
 mod accounts;
 mod api_keys;
+mod basic;
 mod credentials;
 mod gate;
 mod identity;

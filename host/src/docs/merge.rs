@@ -78,9 +78,10 @@ const SECTIONS: [&str; 2] = ["schemas", "securitySchemes"];
 /// Merges the documents into one OpenAPI 3.1 document.
 pub fn merge(info: &ApiInfo, components: &[ComponentDoc]) -> Result<Value, MergeError> {
     let renamed = conflicting_names(components);
+    let shared_ids = conflicting_operation_ids(components);
     let mut merged = Merged::default();
     for component in components {
-        merged.add(component, &renamed)?;
+        merged.add(component, &renamed, &shared_ids)?;
     }
     Ok(merged.into_document(info))
 }
@@ -97,11 +98,13 @@ struct Merged<'c> {
 
 impl<'c> Merged<'c> {
     /// Adds a component's tag, paths and components; `renamed` are the
-    /// names that conflict (see [`conflicting_names`]).
+    /// names that conflict (see [`conflicting_names`]), `shared_ids` the
+    /// operation ids more than one component uses.
     fn add(
         &mut self,
         component: &'c ComponentDoc,
         renamed: &BTreeSet<(&'static str, String, String)>,
+        shared_ids: &BTreeSet<String>,
     ) -> Result<(), MergeError> {
         let mut tag = json!({ "name": component.name });
         let description = match (&component.description, &component.document) {
@@ -158,8 +161,8 @@ impl<'c> Merged<'c> {
                 });
             }
             self.owners.insert(path.clone(), &component.name);
-            self.paths
-                .insert(path.clone(), tag_operations(item.clone(), &component.name));
+            let item = tag_operations(item.clone(), &component.name, shared_ids);
+            self.paths.insert(path.clone(), item);
         }
         Ok(())
     }
@@ -193,6 +196,39 @@ impl<'c> Merged<'c> {
         document["tags"] = Value::Array(self.tags);
         document
     }
+}
+
+/// The methods of a path item's operations.
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// The operation ids that more than one component's document uses: each
+/// of them becomes `<component>_<id>` in the merged document, which OpenAPI
+/// requires them to be unique in.
+fn conflicting_operation_ids(components: &[ComponentDoc]) -> BTreeSet<String> {
+    let mut users: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for component in components {
+        let paths = component
+            .document
+            .as_ref()
+            .and_then(|document| document.get("paths"))
+            .and_then(Value::as_object);
+        for item in paths.into_iter().flat_map(|paths| paths.values()) {
+            for (method, operation) in item.as_object().into_iter().flatten() {
+                if let Some(id) = operation.get("operationId").and_then(Value::as_str)
+                    && METHODS.contains(&method.as_str())
+                {
+                    users.entry(id).or_default().insert(&component.name);
+                }
+            }
+        }
+    }
+    users
+        .into_iter()
+        .filter(|(_, components)| components.len() > 1)
+        .map(|(id, _)| id.to_owned())
+        .collect()
 }
 
 /// The entries of `components.<section>` of a document, if it has any.
@@ -268,15 +304,21 @@ fn rename_refs(value: &mut Value, section: &str, from: &str, to: &str) {
     walk(value, &old, &new, section, from, to);
 }
 
-/// Gives the component's tag to operations that have none.
-fn tag_operations(mut item: Value, component: &str) -> Value {
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
+/// Gives the component's tag to operations that have none, and its name
+/// to the operation ids another component uses too.
+fn tag_operations(mut item: Value, component: &str, shared_ids: &BTreeSet<String>) -> Value {
     if let Some(object) = item.as_object_mut() {
         for (method, operation) in object.iter_mut() {
             if !METHODS.contains(&method.as_str()) {
                 continue;
+            }
+            let shared = operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .filter(|id| shared_ids.contains(*id))
+                .map(|id| format!("{component}_{id}"));
+            if let Some(unique) = shared {
+                operation["operationId"] = Value::String(unique);
             }
             let has_tags = operation
                 .get("tags")
@@ -309,6 +351,27 @@ mod tests {
             description: Some("All of it".into()),
             servers: vec!["https://api.example.com".into()],
         }
+    }
+
+    #[test]
+    fn operation_ids_two_components_use_are_told_apart() {
+        let document = |path: &str| json!({"paths": {path: {"get": {"operationId": "me"}}}});
+        let merged = merge(
+            &info(),
+            &[
+                component("auth", document("/account/me")),
+                component("shop", document("/shop/me")),
+                component(
+                    "hello",
+                    json!({"paths": {"/hello": {"get": {"operationId": "hello"}}}}),
+                ),
+            ],
+        )
+        .expect("merged");
+        let id = |path: &str| merged["paths"][path]["get"]["operationId"].clone();
+        assert_eq!(id("/account/me"), "auth_me");
+        assert_eq!(id("/shop/me"), "shop_me");
+        assert_eq!(id("/hello"), "hello");
     }
 
     #[test]

@@ -17,6 +17,9 @@
 //! [auth.schemes.api_key]
 //! api_keys = "auth/api-keys.toml"  # hashed keys: `wafer auth api-key` makes entries
 //!
+//! [auth.schemes.basic]             # HTTP Basic
+//! users = "auth/users.toml"        # argon2 hashes, as the token endpoint's users
+//!
 //! [auth.token_endpoint]
 //! path = "/token"                  # default
 //! users = "auth/users.toml"        # password flow (argon2 hashes)
@@ -59,6 +62,8 @@ pub enum SchemeSettings {
     IssuedHere,
     /// API keys from a file of hashed keys.
     ApiKeys(PathBuf),
+    /// HTTP Basic users from a users file.
+    Users(PathBuf),
 }
 
 /// What makes a JWT acceptable.
@@ -131,6 +136,7 @@ struct RawScheme {
     #[serde(default)]
     issued_here: bool,
     api_keys: Option<PathBuf>,
+    users: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -160,55 +166,28 @@ impl RawAuth {
         for (name, raw) in self.schemes {
             let field = |key: &str| format!("auth.schemes.{name}.{key}");
             let is_jwt = !raw.algorithms.is_empty() || !raw.keys.is_empty() || raw.jwks.is_some();
-            let kinds = [is_jwt, raw.issued_here, raw.api_keys.is_some()];
+            let kinds = [
+                is_jwt,
+                raw.issued_here,
+                raw.api_keys.is_some(),
+                raw.users.is_some(),
+            ];
             let settings = match kinds {
-                [true, false, false] => {
-                    let algorithms = raw
-                        .algorithms
-                        .iter()
-                        .map(|alg| {
-                            alg.parse::<Algorithm>().map_err(|_| {
-                                (
-                                    field("algorithms"),
-                                    format!(
-                                        "{alg:?} is not a JWT algorithm: use HS256, HS384, HS512, RS256, \
-                                         RS384, RS512, PS256, PS384, PS512, ES256, ES384 or EdDSA"
-                                    ),
-                                )
-                            })
-                        })
-                        .collect::<Result<Vec<_>, _>>()?;
-                    if algorithms.is_empty() {
-                        return Err((
-                            field("algorithms"),
-                            "name the algorithms tokens may use, e.g. [\"RS256\"]".into(),
-                        ));
-                    }
-                    if raw.keys.is_empty() && raw.jwks.is_none() {
-                        return Err((
-                            field("keys"),
-                            "no keys: give `keys` (PEM files) or `jwks` (a JWKS file)".into(),
-                        ));
-                    }
-                    SchemeSettings::Jwt(JwtSettings {
-                        algorithms,
-                        keys: raw.keys.iter().map(|key| base.join(key)).collect(),
-                        jwks: raw.jwks.map(|jwks| base.join(jwks)),
-                        issuer: raw.issuer,
-                        audience: raw.audience,
-                        leeway_seconds: raw.leeway_seconds.unwrap_or(DEFAULT_LEEWAY_SECONDS),
-                    })
-                }
-                [false, true, false] => SchemeSettings::IssuedHere,
-                [false, false, true] => {
+                [true, false, false, false] => raw.jwt(base, &field)?,
+                [false, true, false, false] => SchemeSettings::IssuedHere,
+                [false, false, true, false] => {
                     SchemeSettings::ApiKeys(base.join(raw.api_keys.unwrap_or_default()))
+                }
+                [false, false, false, true] => {
+                    SchemeSettings::Users(base.join(raw.users.unwrap_or_default()))
                 }
                 _ => {
                     return Err((
                         format!("auth.schemes.{name}"),
                         "say how to check it with exactly one of: `algorithms` and `keys`/`jwks` \
-                         (JWTs), `issued_here = true` (tokens from [auth.token_endpoint]), or \
-                         `api_keys` (a file of hashed API keys)"
+                         (JWTs), `issued_here = true` (tokens from [auth.token_endpoint]), \
+                         `api_keys` (a file of hashed API keys), or `users` (a users file, for \
+                         HTTP Basic)"
                             .into(),
                     ));
                 }
@@ -229,6 +208,51 @@ impl RawAuth {
             schemes,
             token_endpoint,
         })
+    }
+}
+
+impl RawScheme {
+    /// The settings of a JWT scheme; `field` names a key of its table.
+    fn jwt(
+        self,
+        base: &Path,
+        field: &dyn Fn(&str) -> String,
+    ) -> Result<SchemeSettings, FieldError> {
+        let algorithms = self
+            .algorithms
+            .iter()
+            .map(|alg| {
+                alg.parse::<Algorithm>().map_err(|_| {
+                    (
+                        field("algorithms"),
+                        format!(
+                            "{alg:?} is not a JWT algorithm: use HS256, HS384, HS512, RS256, \
+                             RS384, RS512, PS256, PS384, PS512, ES256, ES384 or EdDSA"
+                        ),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if algorithms.is_empty() {
+            return Err((
+                field("algorithms"),
+                "name the algorithms tokens may use, e.g. [\"RS256\"]".into(),
+            ));
+        }
+        if self.keys.is_empty() && self.jwks.is_none() {
+            return Err((
+                field("keys"),
+                "no keys: give `keys` (PEM files) or `jwks` (a JWKS file)".into(),
+            ));
+        }
+        Ok(SchemeSettings::Jwt(JwtSettings {
+            algorithms,
+            keys: self.keys.iter().map(|key| base.join(key)).collect(),
+            jwks: self.jwks.map(|jwks| base.join(jwks)),
+            issuer: self.issuer,
+            audience: self.audience,
+            leeway_seconds: self.leeway_seconds.unwrap_or(DEFAULT_LEEWAY_SECONDS),
+        }))
     }
 }
 

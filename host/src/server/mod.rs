@@ -226,7 +226,7 @@ impl Server {
         let (mut parts, body) = request.into_parts();
         strip_reserved_headers(&mut parts.headers);
         host_from_authority(&mut parts);
-        let admitted = match gate.check(deployed.rules(), &parts) {
+        let admitted = match gate.check(deployed.rules(), &parts, peer.ip).await {
             Verdict::Deny(refusal) => return (name, "gate", send(refusal)),
             Verdict::Allow(admitted) => admitted,
         };

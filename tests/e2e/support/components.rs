@@ -5,9 +5,9 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// The components the tests use, built together.
-const COMPONENTS: [&str; 11] = [
-    "hello", "items", "auth", "gateway", "todos", "digits", "graphql", "faulty", "plain", "echo",
-    "kvdraft",
+const COMPONENTS: [&str; 12] = [
+    "hello", "items", "auth", "gateway", "todos", "digits", "graphql", "shop", "faulty", "plain",
+    "echo", "kvdraft",
 ];
 
 /// The workspace root.

@@ -4,15 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::time::Duration;
-use wafer::{App, Cookie, Header, HttpError, Json, Path, Query, SameSite, SetCookie, get};
-
-#[get("/cookies/me")]
-fn cookie_me(session: Cookie<Option<String>>) -> Result<Json<Value>, HttpError> {
-    let session = session
-        .0
-        .ok_or_else(|| HttpError::unauthorized("Not logged in"))?;
-    Ok(Json(json!({ "session": session })))
-}
+use wafer::{App, Cookie, Header, Json, Path, Query, SameSite, SetCookie, get};
 
 #[get("/cookies/typed")]
 fn cookie_typed(
@@ -79,7 +71,6 @@ fn cookie_theme() -> wafer::Response {
 /// `app` with the cookie routes.
 pub(super) fn routes(app: App) -> App {
     app.routes(wafer::routes![
-        cookie_me,
         cookie_typed,
         cookie_mixed,
         cookie_prefs,

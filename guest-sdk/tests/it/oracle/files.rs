@@ -4,19 +4,6 @@
 use serde_json::{Value, json};
 use wafer::{App, Form, Json, UploadFile, post};
 
-#[post("/files/upload")]
-fn file_upload(
-    file: UploadFile,
-    #[field(max_length = 100)] note: Form<Option<String>>,
-) -> Json<Value> {
-    Json(json!({
-        "filename": file.filename(),
-        "content_type": file.content_type(),
-        "size": file.bytes().len(),
-        "note": note.0.unwrap_or_default(),
-    }))
-}
-
 #[post("/files/many")]
 fn file_many(files: Vec<UploadFile>, label: Form<Option<String>>) -> Json<Value> {
     let names: Vec<&str> = files.iter().map(UploadFile::filename).collect();
@@ -31,5 +18,5 @@ fn file_optional(file: Option<UploadFile>) -> Json<Value> {
 
 /// `app` with the file routes.
 pub(super) fn routes(app: App) -> App {
-    app.routes(wafer::routes![file_upload, file_many, file_optional])
+    app.routes(wafer::routes![file_many, file_optional])
 }

@@ -1,29 +1,9 @@
 //! The form routes of `oracle_app.py`: fields read one by one, a form
 //! model, and form fields among the other sources.
 
-use std::time::Duration;
-
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use wafer::{App, Form, Json, Path, Query, SetCookie, post};
-
-#[post("/forms/login")]
-fn form_login(
-    #[field(min_length = 3)] username: Form<String>,
-    #[field(min_length = 8)] password: Form<String>,
-    remember: Form<Option<bool>>,
-) -> (SetCookie, Json<Value>) {
-    let _ = password;
-    let remember = remember.0.unwrap_or(false);
-    let mut session = SetCookie::new("session", format!("s-{}", *username)).http_only(true);
-    if remember {
-        session = session.max_age(Duration::from_secs(3600));
-    }
-    (
-        session,
-        Json(json!({"username": *username, "remember": remember})),
-    )
-}
+use wafer::{App, Form, Json, Path, Query, post};
 
 #[wafer::model]
 #[derive(Deserialize, Serialize)]
@@ -55,5 +35,5 @@ fn form_mixed(
 
 /// `app` with the form routes.
 pub(super) fn routes(app: App) -> App {
-    app.routes(wafer::routes![form_login, form_signup, form_mixed])
+    app.routes(wafer::routes![form_signup, form_mixed])
 }

@@ -15,10 +15,8 @@ mod unions;
 
 use std::collections::BTreeMap;
 
-use http::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use wafer::testing::TestClient;
 use wafer::{App, Header, Json, Path, Query, get, post};
 
 #[derive(Deserialize, Serialize)]
@@ -241,95 +239,8 @@ fn app() -> App {
     unions::routes(types::routes(app))
 }
 
-#[derive(Deserialize)]
-struct Case {
-    method: String,
-    path: String,
-    #[serde(default)]
-    headers: BTreeMap<String, String>,
-    #[serde(default)]
-    body: String,
-}
-
-/// The response headers `record.py` records, compared as FastAPI sent them
-/// (absent ones too).
-const RECORDED_HEADERS: [&str; 3] = ["location", "set-cookie", "www-authenticate"];
-
-#[derive(Deserialize)]
-struct Answer {
-    status: u16,
-    body: String,
-    #[serde(default)]
-    headers: BTreeMap<String, Vec<String>>,
-}
-
-fn fixture<T: for<'de> Deserialize<'de>>(name: &str) -> T {
-    let path = format!("{}/tests/fastapi/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
 #[test]
 fn answers_like_fastapi() {
-    let cases: Vec<Case> = fixture("cases.json");
-    let answers: Vec<Answer> = fixture("answers.json");
-    assert_eq!(
-        cases.len(),
-        answers.len(),
-        "record.py was not rerun after editing cases.json"
-    );
-
-    let client = TestClient::new(app());
-    let mut mismatches = Vec::new();
-    for (case, expected) in cases.iter().zip(&answers) {
-        let method = Method::from_bytes(case.method.as_bytes()).expect("method");
-        let mut request = client.request(method, &case.path).body(case.body.clone());
-        for (name, value) in &case.headers {
-            request = request.header(name, value);
-        }
-        // The host FastAPI's `TestClient` sends (a trailing-slash redirect
-        // writes it into its location), where the case names none.
-        if !case
-            .headers
-            .keys()
-            .any(|name| name.eq_ignore_ascii_case("host"))
-        {
-            request = request.header("host", "testserver");
-        }
-        let response = request.send();
-        let headers: BTreeMap<String, Vec<String>> = RECORDED_HEADERS
-            .iter()
-            .map(|name| {
-                let values = response.headers().get_all(*name).iter();
-                let values = values.map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-                (name.to_string(), values.collect::<Vec<_>>())
-            })
-            .filter(|(_, values)| !values.is_empty())
-            .collect();
-        if response.status() != expected.status
-            || response.text() != expected.body
-            || headers != expected.headers
-        {
-            mismatches.push(format!(
-                "{} {} {:?} {:?}\n  FastAPI: {} {} {:?}\n  Wafer:   {} {} {:?}",
-                case.method,
-                case.path,
-                case.headers,
-                case.body,
-                expected.status,
-                expected.body,
-                expected.headers,
-                response.status().as_u16(),
-                response.text(),
-                headers,
-            ));
-        }
-    }
-    assert!(
-        mismatches.is_empty(),
-        "{} of {} answers differ from FastAPI's:\n{}",
-        mismatches.len(),
-        cases.len(),
-        mismatches.join("\n")
-    );
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fastapi");
+    wafer::testing::fastapi::assert_answers_like_fastapi(app(), folder.as_ref());
 }

@@ -4,11 +4,6 @@
 use serde_json::{Value, json};
 use wafer::{App, Json, Path, Query, Redirect, get, post};
 
-#[get("/redirects/old")]
-fn redirect_old() -> Redirect {
-    Redirect::permanent("/shop/catalog/")
-}
-
 #[get("/redirects/to")]
 fn redirect_to(url: Query<String>) -> Redirect {
     Redirect::temporary(&url)
@@ -17,11 +12,6 @@ fn redirect_to(url: Query<String>) -> Redirect {
 #[post("/redirects/after-post")]
 fn redirect_after_post() -> Redirect {
     Redirect::see_other("/redirects/old?from=post")
-}
-
-#[get("/shop/catalog/")]
-fn catalog() -> Json<Value> {
-    Json(json!({"items": []}))
 }
 
 #[post("/redirects/items")]
@@ -37,10 +27,8 @@ fn redirect_user(name: Path<String>) -> Json<Value> {
 /// `app` with the redirect routes.
 pub(super) fn routes(app: App) -> App {
     app.routes(wafer::routes![
-        redirect_old,
         redirect_to,
         redirect_after_post,
-        catalog,
         redirect_items,
         redirect_user
     ])
