@@ -99,12 +99,12 @@ struct Merged<'c> {
 impl<'c> Merged<'c> {
     /// Adds a component's tag, paths and components; `renamed` are the
     /// names that conflict (see [`conflicting_names`]), `shared_ids` the
-    /// operation ids more than one component uses.
+    /// operation ids to rename (see [`conflicting_operation_ids`]).
     fn add(
         &mut self,
         component: &'c ComponentDoc,
         renamed: &BTreeSet<(&'static str, String, String)>,
-        shared_ids: &BTreeSet<String>,
+        shared_ids: &BTreeSet<(String, String)>,
     ) -> Result<(), MergeError> {
         let mut tag = json!({ "name": component.name });
         let description = match (&component.description, &component.document) {
@@ -203,11 +203,13 @@ const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// The operation ids that more than one component's document uses: each
-/// of them becomes `<component>_<id>` in the merged document, which OpenAPI
-/// requires them to be unique in.
-fn conflicting_operation_ids(components: &[ComponentDoc]) -> BTreeSet<String> {
-    let mut users: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+/// The operation ids a component uses that an earlier component's document
+/// uses too, with that component's name: each becomes `<component>_<id>` in
+/// the merged document, which OpenAPI requires them to be unique in. The
+/// first user keeps its id, so that adding a component renames nothing that
+/// clients already call.
+fn conflicting_operation_ids(components: &[ComponentDoc]) -> BTreeSet<(String, String)> {
+    let mut users: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for component in components {
         let paths = component
             .document
@@ -219,15 +221,22 @@ fn conflicting_operation_ids(components: &[ComponentDoc]) -> BTreeSet<String> {
                 if let Some(id) = operation.get("operationId").and_then(Value::as_str)
                     && METHODS.contains(&method.as_str())
                 {
-                    users.entry(id).or_default().insert(&component.name);
+                    let users = users.entry(id).or_default();
+                    if !users.contains(&component.name.as_str()) {
+                        users.push(&component.name);
+                    }
                 }
             }
         }
     }
     users
         .into_iter()
-        .filter(|(_, components)| components.len() > 1)
-        .map(|(id, _)| id.to_owned())
+        .flat_map(|(id, components)| {
+            components
+                .into_iter()
+                .skip(1)
+                .map(move |component| (component.to_owned(), id.to_owned()))
+        })
         .collect()
 }
 
@@ -305,8 +314,12 @@ fn rename_refs(value: &mut Value, section: &str, from: &str, to: &str) {
 }
 
 /// Gives the component's tag to operations that have none, and its name
-/// to the operation ids another component uses too.
-fn tag_operations(mut item: Value, component: &str, shared_ids: &BTreeSet<String>) -> Value {
+/// to the operation ids an earlier component uses too.
+fn tag_operations(
+    mut item: Value,
+    component: &str,
+    shared_ids: &BTreeSet<(String, String)>,
+) -> Value {
     if let Some(object) = item.as_object_mut() {
         for (method, operation) in object.iter_mut() {
             if !METHODS.contains(&method.as_str()) {
@@ -315,7 +328,7 @@ fn tag_operations(mut item: Value, component: &str, shared_ids: &BTreeSet<String
             let shared = operation
                 .get("operationId")
                 .and_then(Value::as_str)
-                .filter(|id| shared_ids.contains(*id))
+                .filter(|id| shared_ids.contains(&(component.to_owned(), (*id).to_owned())))
                 .map(|id| format!("{component}_{id}"));
             if let Some(unique) = shared {
                 operation["operationId"] = Value::String(unique);
@@ -369,7 +382,7 @@ mod tests {
         )
         .expect("merged");
         let id = |path: &str| merged["paths"][path]["get"]["operationId"].clone();
-        assert_eq!(id("/account/me"), "auth_me");
+        assert_eq!(id("/account/me"), "me", "the first keeps its id");
         assert_eq!(id("/shop/me"), "shop_me");
         assert_eq!(id("/hello"), "hello");
     }
