@@ -12,7 +12,7 @@ use crate::client::Transport;
 use crate::error::HttpError;
 use crate::extract::context::{Override, Request, RequestContext, Shared};
 use crate::openapi::{self, ApiInfo};
-use crate::response::{IntoResponse, Response};
+use crate::response::{IntoResponse, Redirect, Response};
 use crate::route::{Handled, IntoRoutes, Route};
 use crate::validation::ParamSet;
 use wafer_contract::path::{Match, Router};
@@ -269,13 +269,8 @@ fn redirect_slash(request: &Request, path: &str) -> Response {
         path,
         request.uri().query(),
     );
-    let mut response = Response::empty(StatusCode::TEMPORARY_REDIRECT);
-    if let Ok(location) = HeaderValue::from_str(&location) {
-        response
-            .headers_mut()
-            .insert(http::header::LOCATION, location);
-    }
-    response
+    // Already quoted; quoting again changes nothing.
+    Redirect::temporary(&location).into_response()
 }
 
 /// Where a request goes: to a route, or straight to an answer.

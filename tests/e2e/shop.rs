@@ -3,9 +3,7 @@
 //! (`examples/shop/oracle`), the host checking its HTTP Basic route at the
 //! edge against `examples/shop/config/users.toml`.
 
-use std::collections::BTreeMap;
-
-use wafer::testing::fastapi::{Answer, RECORDED_HEADERS, recorded};
+use wafer::testing::fastapi::{Answer, recorded};
 
 use crate::examples::examples;
 use crate::support::workspace;
@@ -23,34 +21,16 @@ fn the_shop_answers_like_fastapi_over_http() {
         if case.path == "/shop/admin" && expected.body.contains("Bad credentials") {
             expected.body = GATE_REFUSAL.to_owned();
         }
-        let mut headers: Vec<(&str, &str)> = case
-            .headers
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str()))
-            .collect();
-        if !case.headers.keys().any(|n| n.eq_ignore_ascii_case("host")) {
-            headers.push(("host", "testserver"));
-        }
-        let reply = server.send(&case.method, &case.path, &headers, case.body.as_bytes());
-        let mut recorded_headers: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (name, value) in &reply.headers {
-            if RECORDED_HEADERS.contains(&name.as_str()) {
-                recorded_headers
-                    .entry(name.clone())
-                    .or_default()
-                    .push(value.clone());
-            }
-        }
-        let answer = Answer {
-            status: reply.status,
-            body: reply.body,
-            headers: recorded_headers,
-        };
+        let reply = server.send(
+            &case.method,
+            &case.path,
+            &case.headers_to_send(),
+            case.body.as_bytes(),
+        );
+        let headers = reply.headers.iter().map(|(n, v)| (n.as_str(), v.clone()));
+        let answer = Answer::new(reply.status, headers, reply.body);
         if answer != expected {
-            differences.push(format!(
-                "{} {} {:?} {:?}\n  FastAPI: {expected:?}\n  Wafer:   {answer:?}",
-                case.method, case.path, case.headers, case.body
-            ));
+            differences.push(case.describe_difference(&expected, &answer));
         }
     }
     assert!(

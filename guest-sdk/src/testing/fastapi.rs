@@ -47,6 +47,43 @@ pub struct Case {
     pub body: String,
 }
 
+impl Case {
+    /// The headers to send: the case's, and `host: testserver` where it
+    /// names no host, as FastAPI's `TestClient` sends it (a trailing-slash
+    /// redirect writes it into its location).
+    pub fn headers_to_send(&self) -> Vec<(&str, &str)> {
+        let mut headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        if !headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("host"))
+        {
+            headers.push(("host", "testserver"));
+        }
+        headers
+    }
+
+    /// What tells `expected` and `answer` apart, for a test's message.
+    pub fn describe_difference(&self, expected: &Answer, answer: &Answer) -> String {
+        format!(
+            "{} {} {:?} {:?}\n  FastAPI: {} {} {:?}\n  Wafer:   {} {} {:?}",
+            self.method,
+            self.path,
+            self.headers,
+            self.body,
+            expected.status,
+            expected.body,
+            expected.headers,
+            answer.status,
+            answer.body,
+            answer.headers,
+        )
+    }
+}
+
 /// FastAPI's answer to a [`Case`].
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Answer {
@@ -57,6 +94,31 @@ pub struct Answer {
     /// The [`RECORDED_HEADERS`] it sent, each with its values in order.
     #[serde(default)]
     pub headers: BTreeMap<String, Vec<String>>,
+}
+
+impl Answer {
+    /// An answer as `record.py` records it: the status, the body, and of the
+    /// headers (in the order received) the [`RECORDED_HEADERS`].
+    pub fn new<'h>(
+        status: u16,
+        headers: impl IntoIterator<Item = (&'h str, String)>,
+        body: String,
+    ) -> Answer {
+        let mut recorded: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (name, value) in headers {
+            if let Some(name) = RECORDED_HEADERS
+                .iter()
+                .find(|recorded| recorded.eq_ignore_ascii_case(name))
+            {
+                recorded.entry((*name).to_owned()).or_default().push(value);
+            }
+        }
+        Answer {
+            status,
+            body,
+            headers: recorded,
+        }
+    }
 }
 
 /// The cases of `folder` with FastAPI's answers to them.
@@ -85,28 +147,14 @@ pub fn recorded(folder: &Path) -> Vec<(Case, Answer)> {
 /// Each recorded case of `folder` that `app` answers otherwise than FastAPI
 /// did, described with both answers; empty when all agree.
 ///
-/// A case that names no `host` is sent with `host: testserver`, as FastAPI's
-/// `TestClient` sends it (a trailing-slash redirect writes it into its
-/// location).
+/// The case's headers are sent as [`Case::headers_to_send`] says.
 pub fn differences(app: App, folder: &Path) -> Vec<String> {
     let client = TestClient::new(app);
     let mut differences = Vec::new();
     for (case, expected) in recorded(folder) {
         let answer = answer(&client, &case);
         if answer != expected {
-            differences.push(format!(
-                "{} {} {:?} {:?}\n  FastAPI: {} {} {:?}\n  Wafer:   {} {} {:?}",
-                case.method,
-                case.path,
-                case.headers,
-                case.body,
-                expected.status,
-                expected.body,
-                expected.headers,
-                answer.status,
-                answer.body,
-                answer.headers,
-            ));
+            differences.push(case.describe_difference(&expected, &answer));
         }
     }
     differences
@@ -134,29 +182,13 @@ fn answer(client: &TestClient, case: &Case) -> Answer {
         panic!("{:?} is not an HTTP method", case.method);
     };
     let mut request = client.request(method, &case.path).body(case.body.clone());
-    for (name, value) in &case.headers {
+    for (name, value) in case.headers_to_send() {
         request = request.header(name, value);
     }
-    if !case
-        .headers
-        .keys()
-        .any(|name| name.eq_ignore_ascii_case("host"))
-    {
-        request = request.header("host", "testserver");
-    }
     let response = request.send();
-    let headers = RECORDED_HEADERS
-        .iter()
-        .map(|name| {
-            let values = response.headers().get_all(*name).iter();
-            let values = values.map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-            (name.to_string(), values.collect::<Vec<_>>())
-        })
-        .filter(|(_, values)| !values.is_empty())
-        .collect();
-    Answer {
-        status: response.status().as_u16(),
-        body: response.text(),
-        headers,
-    }
+    let headers = response.headers().iter().map(|(name, value)| {
+        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        (name.as_str(), value)
+    });
+    Answer::new(response.status().as_u16(), headers, response.text())
 }

@@ -78,10 +78,9 @@ const SECTIONS: [&str; 2] = ["schemas", "securitySchemes"];
 /// Merges the documents into one OpenAPI 3.1 document.
 pub fn merge(info: &ApiInfo, components: &[ComponentDoc]) -> Result<Value, MergeError> {
     let renamed = conflicting_names(components);
-    let shared_ids = conflicting_operation_ids(components);
     let mut merged = Merged::default();
     for component in components {
-        merged.add(component, &renamed, &shared_ids)?;
+        merged.add(component, &renamed)?;
     }
     Ok(merged.into_document(info))
 }
@@ -94,17 +93,17 @@ struct Merged<'c> {
     owners: BTreeMap<String, &'c str>,
     sections: BTreeMap<&'static str, Map<String, Value>>,
     tags: Vec<Value>,
+    /// The operation ids of the components added so far.
+    operation_ids: BTreeSet<String>,
 }
 
 impl<'c> Merged<'c> {
     /// Adds a component's tag, paths and components; `renamed` are the
-    /// names that conflict (see [`conflicting_names`]), `shared_ids` the
-    /// operation ids to rename (see [`conflicting_operation_ids`]).
+    /// names that conflict (see [`conflicting_names`]).
     fn add(
         &mut self,
         component: &'c ComponentDoc,
         renamed: &BTreeSet<(&'static str, String, String)>,
-        shared_ids: &BTreeSet<(String, String)>,
     ) -> Result<(), MergeError> {
         let mut tag = json!({ "name": component.name });
         let description = match (&component.description, &component.document) {
@@ -152,6 +151,7 @@ impl<'c> Merged<'c> {
             }
         }
         let paths = document.get("paths").and_then(Value::as_object);
+        let mut ids = BTreeSet::new();
         for (path, item) in paths.into_iter().flatten() {
             if let Some(first) = self.owners.get(path) {
                 return Err(MergeError::DuplicatePath {
@@ -161,9 +161,11 @@ impl<'c> Merged<'c> {
                 });
             }
             self.owners.insert(path.clone(), &component.name);
-            let item = tag_operations(item.clone(), &component.name, shared_ids);
+            let item = tag_operations(item.clone(), &component.name, &self.operation_ids);
+            ids.extend(operation_ids(&item));
             self.paths.insert(path.clone(), item);
         }
+        self.operation_ids.extend(ids);
         Ok(())
     }
 
@@ -202,43 +204,6 @@ impl<'c> Merged<'c> {
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
-
-/// The operation ids a component uses that an earlier component's document
-/// uses too, with that component's name: each becomes `<component>_<id>` in
-/// the merged document, which OpenAPI requires them to be unique in. The
-/// first user keeps its id, so that adding a component renames nothing that
-/// clients already call.
-fn conflicting_operation_ids(components: &[ComponentDoc]) -> BTreeSet<(String, String)> {
-    let mut users: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for component in components {
-        let paths = component
-            .document
-            .as_ref()
-            .and_then(|document| document.get("paths"))
-            .and_then(Value::as_object);
-        for item in paths.into_iter().flat_map(|paths| paths.values()) {
-            for (method, operation) in item.as_object().into_iter().flatten() {
-                if let Some(id) = operation.get("operationId").and_then(Value::as_str)
-                    && METHODS.contains(&method.as_str())
-                {
-                    let users = users.entry(id).or_default();
-                    if !users.contains(&component.name.as_str()) {
-                        users.push(&component.name);
-                    }
-                }
-            }
-        }
-    }
-    users
-        .into_iter()
-        .flat_map(|(id, components)| {
-            components
-                .into_iter()
-                .skip(1)
-                .map(move |component| (component.to_owned(), id.to_owned()))
-        })
-        .collect()
-}
 
 /// The entries of `components.<section>` of a document, if it has any.
 fn components_section<'a>(document: &'a Value, section: &str) -> Option<&'a Map<String, Value>> {
@@ -313,13 +278,20 @@ fn rename_refs(value: &mut Value, section: &str, from: &str, to: &str) {
     walk(value, &old, &new, section, from, to);
 }
 
-/// Gives the component's tag to operations that have none, and its name
-/// to the operation ids an earlier component uses too.
-fn tag_operations(
-    mut item: Value,
-    component: &str,
-    shared_ids: &BTreeSet<(String, String)>,
-) -> Value {
+/// The operation ids of a path item.
+fn operation_ids(item: &Value) -> impl Iterator<Item = String> + '_ {
+    item.as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(method, _)| METHODS.contains(&method.as_str()))
+        .filter_map(|(_, operation)| operation.get("operationId")?.as_str().map(str::to_owned))
+}
+
+/// Gives the component's tag to operations that have none, and its name to
+/// the operation ids an earlier component took (`taken`): OpenAPI requires
+/// them to be unique, and the first keeps its id, so that adding a component
+/// renames nothing clients already call.
+fn tag_operations(mut item: Value, component: &str, taken: &BTreeSet<String>) -> Value {
     if let Some(object) = item.as_object_mut() {
         for (method, operation) in object.iter_mut() {
             if !METHODS.contains(&method.as_str()) {
@@ -328,7 +300,7 @@ fn tag_operations(
             let shared = operation
                 .get("operationId")
                 .and_then(Value::as_str)
-                .filter(|id| shared_ids.contains(&(component.to_owned(), (*id).to_owned())))
+                .filter(|id| taken.contains(*id))
                 .map(|id| format!("{component}_{id}"));
             if let Some(unique) = shared {
                 operation["operationId"] = Value::String(unique);
